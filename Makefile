@@ -1,0 +1,49 @@
+# sbpf-pvm — build, test, conformance and benchmarks.
+# The two entry points a fresh machine needs are `make conformance` and `make test`;
+# both install the C toolchain first (`make deps`).
+
+GO        ?= go
+BIN       := bin/sbpf-pvm
+GOFLAGS   ?=
+# Benchmarks: -count 6 gives benchstat enough samples; override with BENCHCOUNT=1 for a quick look.
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 1s
+REPORTS   ?= reports/runs/$(shell date -u +%Y%m%dT%H%M%SZ)
+
+.PHONY: all deps build test test-short fuzz-smoke bench corpus conformance vet fmt clean
+
+all: build
+
+## deps: install Debian's clang-19 and lld-19 when missing (idempotent)
+deps:
+	@bash scripts/deps.sh
+
+## build: the CLI into bin/
+build:
+	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/sbpf-pvm
+
+## corpus: build every corpus program (C and assembly) into .so files
+corpus: deps build
+	@if [ -f corpus/Makefile ]; then $(MAKE) -C corpus SBPF_PVM=$(abspath $(BIN)); else echo "corpus: no corpus/Makefile yet"; fi
+
+## test: vet, then every Ginkgo suite through go test
+test: deps
+	$(GO) vet ./...
+	$(GO) test $(GOFLAGS) -timeout 14m ./...
+
+## bench: Go benchmarks in benchstat-readable form (bench.txt)
+bench: deps
+	$(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt
+
+## conformance: build everything, run the corpus on every runner, write the report
+conformance: deps build corpus
+	$(BIN) conformance --out $(REPORTS)
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -l -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin build reports/runs reports/latest bench.txt
