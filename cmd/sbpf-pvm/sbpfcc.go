@@ -1,0 +1,144 @@
+package main
+
+// `sbpf-pvm sbpf cc`: the C toolchain for sBPF v0 programs. clang-19 compiles each C
+// file for -target bpfel; package sbpf/link links the objects into a shared object
+// Agave's loader accepts.
+//
+// Why -mcpu=v2: it is the newest upstream BPF CPU whose instructions all exist in
+// sBPF v0. v2 adds the unsigned/signed "less than" jumps, which sBPF has; v3 adds
+// the JMP32 class and v4 sign-extending loads/moves, signed division and bswap, which
+// v0 lacks (the linker rejects them if they appear anyway). The BPF backend's stack
+// limit is raised to Agave's 4 KiB frame, so clang itself reports an oversized frame.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/link"
+	"github.com/spf13/cobra"
+)
+
+var sbpfccCmd = &cobra.Command{
+	Use:   "sbpf",
+	Short: "sBPF program toolchain (C compiler driver and linker)",
+}
+
+var sbpfccOpts struct {
+	out     string
+	opt     string
+	include []string
+	defines []string
+	clang   string
+	entry   string
+}
+
+var sbpfccCCCmd = &cobra.Command{
+	Use:   "cc PROG.c|PROG.o... -o PROG.so",
+	Short: "Compile C files with clang-19 -target bpfel and link them into an sBPF v0 shared object",
+	Long: `Compiles each .c input with clang-19 -target bpfel -mcpu=v2 (the BPF ISA subset sBPF v0
+has), links them and any .o inputs with sbpf-pvm's own linker into an sBPF v0 .so
+(dynamic section, R_BPF_64_RELATIVE / R_BPF_64_32 relocations, hashed syscalls).
+The entrypoint symbol is "entrypoint". Stack frames are limited to 4 KiB; writable
+globals, unknown symbols and instructions v0 lacks are errors.`,
+	Args: cobra.MinimumNArgs(1),
+	RunE: sbpfccRun,
+}
+
+func init() {
+	f := sbpfccCCCmd.Flags()
+	f.StringVarP(&sbpfccOpts.out, "output", "o", "", "output shared object (required)")
+	f.StringVarP(&sbpfccOpts.opt, "opt", "O", "2", "optimization level passed to clang as -O<level>")
+	f.StringArrayVarP(&sbpfccOpts.include, "include", "I", nil, "add a header search directory (repeatable)")
+	f.StringArrayVarP(&sbpfccOpts.defines, "define", "D", nil, "define a preprocessor macro (repeatable)")
+	f.StringVar(&sbpfccOpts.clang, "clang", "", "clang binary (default: $CLANG or clang-19)")
+	f.StringVar(&sbpfccOpts.entry, "entry", "entrypoint", "entrypoint symbol")
+	sbpfccCmd.AddCommand(sbpfccCCCmd)
+	rootCmd.AddCommand(sbpfccCmd)
+}
+
+// sbpfccClangArgs are the flags every C file is compiled with.
+func sbpfccClangArgs(opt string) []string {
+	return []string{
+		"-target", "bpfel", "-mcpu=v2", "-O" + opt,
+		"-fno-builtin", "-ffreestanding", "-fno-stack-protector", "-fno-jump-tables",
+		"-std=gnu11", "-Wall", "-Werror=implicit-function-declaration",
+		"-mllvm", "-bpf-stack-size=4096",
+	}
+}
+
+var sbpfccStackRe = regexp.MustCompile(`(?m)^(.*?):(\d+):\d+: error: Looks like the BPF stack limit is exceeded`)
+
+func sbpfccRun(cmd *cobra.Command, args []string) error {
+	o := sbpfccOpts
+	if o.out == "" {
+		return usagef("sbpf cc: -o OUTPUT is required")
+	}
+	clang := o.clang
+	if clang == "" {
+		clang = os.Getenv("CLANG")
+	}
+	if clang == "" {
+		clang = "clang-19"
+	}
+	tmp, err := os.MkdirTemp("", "sbpfcc-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	var objs []link.Object
+	for i, in := range args {
+		switch filepath.Ext(in) {
+		case ".c":
+			obj := filepath.Join(tmp, fmt.Sprintf("%d-%s.o", i, strings.TrimSuffix(filepath.Base(in), ".c")))
+			cargs := append(sbpfccClangArgs(o.opt), "-c", in, "-o", obj)
+			for _, d := range o.include {
+				cargs = append(cargs, "-I", d)
+			}
+			for _, d := range o.defines {
+				cargs = append(cargs, "-D", d)
+			}
+			c := exec.CommandContext(cmd.Context(), clang, cargs...)
+			var stderr bytes.Buffer
+			c.Stderr = &stderr
+			if err := c.Run(); err != nil {
+				var ee *exec.Error
+				if errors.As(err, &ee) {
+					return fmt.Errorf("sbpf cc: %s not found (run `make deps`): %w", clang, err)
+				}
+				msg := strings.TrimSpace(stderr.String())
+				if m := sbpfccStackRe.FindStringSubmatch(msg); m != nil {
+					return usagef("sbpf cc: %s:%s: stack frame exceeds the 4 KiB sBPF limit (StackFrameTooLarge)\n%s", m[1], m[2], msg)
+				}
+				return usagef("sbpf cc: compiling %s failed:\n%s", in, msg)
+			}
+			data, err := os.ReadFile(obj)
+			if err != nil {
+				return err
+			}
+			objs = append(objs, link.Object{Name: in, Data: data})
+		case ".o":
+			data, err := os.ReadFile(in)
+			if err != nil {
+				return usagef("sbpf cc: %v", err)
+			}
+			objs = append(objs, link.Object{Name: in, Data: data})
+		default:
+			return usagef("sbpf cc: %s: want a .c or .o file", in)
+		}
+	}
+	so, err := link.Link(objs, link.Options{Entry: o.entry})
+	if err != nil {
+		return usagef("sbpf cc: %v", err)
+	}
+	if err := os.WriteFile(o.out, so, 0o644); err != nil {
+		return err
+	}
+	return nil
+}
