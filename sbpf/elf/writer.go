@@ -391,7 +391,7 @@ func WriteLegacy(p *Program) ([]byte, error) {
 	}
 	dynamic.data = make([]byte, dynSize*(ndyn+1))
 	sstr := newStrtab()
-	symtab.data = putSym(nil, 0, 0, 0, 0, 0)
+	symtab.data = make([]byte, symSize*(1+len(fnList)))
 	sttabNames := make([]uint32, len(fnList))
 	for i, f := range fnList {
 		sttabNames[i] = sstr.add(f.Name)
@@ -431,10 +431,12 @@ func WriteLegacy(p *Program) ([]byte, error) {
 	}
 	// Symbols.
 	b := putSym(nil, 0, 0, 0, 0, 0)
+	st := putSym(nil, 0, 0, 0, 0, 0)
 	for i, f := range fnList {
 		b = putSym(b, dynNames[i], stbGlobal<<4|sttFunc, textIdx, text.addr+f.PC*insnSize, 0)
-		symtab.data = putSym(symtab.data, sttabNames[i], stbGlobal<<4|sttFunc, textIdx, text.addr+f.PC*insnSize, 0)
+		st = putSym(st, sttabNames[i], stbGlobal<<4|sttFunc, textIdx, text.addr+f.PC*insnSize, 0)
 	}
+	copy(symtab.data, st)
 	for i, s := range syscalls {
 		symIndex[s] = uint32(1 + len(fnList) + i)
 		b = putSym(b, dynNames[len(fnList)+i], stbGlobal<<4|sttNotype, 0, 0, 0)
