@@ -1,0 +1,3 @@
+package link
+
+func init() { debugPanics = true }
