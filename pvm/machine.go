@@ -74,6 +74,8 @@ type Machine struct {
 	// Heap state for sbrk (gp072/latest64): the heap starts at HeapBase, has grown by
 	// HeapSize bytes and may grow to MaxHeapSize bytes.
 	HeapBase, HeapSize, MaxHeapSize uint32
+	// Layout is the standard layout when the machine was made by InitStandard.
+	Layout Layout
 
 	prog      *Decoded
 	charged   bool   // the block containing chargedPC has been paid (resume point)

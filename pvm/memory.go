@@ -292,3 +292,24 @@ func (m *Memory) store(addr uint32, n uint32, v uint64) (bad uint32, ok bool) {
 	m.copyIn(addr, buf[:n])
 	return 0, true
 }
+
+// CountAccess returns how many pages in [firstPage, endPage) have exactly access mode a
+// (a != AccessNone). It skips unpopulated regions of the page table.
+func (m *Memory) CountAccess(firstPage, endPage uint32, a Access) int {
+	if endPage > numPages {
+		endPage = numPages
+	}
+	n := 0
+	for pi := firstPage; pi < endPage; {
+		l2 := m.root[pi>>l2Bits]
+		if l2 == &emptyL2 {
+			pi = (pi>>l2Bits + 1) << l2Bits
+			continue
+		}
+		if p := l2[pi&(l2Size-1)]; p != &noPage && p.access == a {
+			n++
+		}
+		pi++
+	}
+	return n
+}
