@@ -108,3 +108,26 @@ func checkRegisters(insn Insn, store bool, pc uint64, v Version) *VerifierError 
 	}
 	return &VerifierError{Kind: VerrInvalidDestinationRegister, PC: pc}
 }
+
+// VerifyLocal is verifier.rs LocalVerifier (run by `solana deploy`): on v3+ it
+// rejects calls of unregistered syscalls and "call -1" (src=1).
+func VerifyLocal(text []byte, v Version, loader *Loader) error {
+	if v < V3 {
+		return nil
+	}
+	n := uint64(len(text) / InsnSize)
+	for pc := uint64(0); pc < n; pc++ {
+		insn := DecodeInsn(text, pc)
+		switch {
+		case insn.Opc == OpLdDwImm:
+			pc++
+		case insn.Opc == OpCallImm && insn.Src == 0:
+			if _, _, ok := loader.LookupSyscall(uint32(insn.Imm)); !ok {
+				return &VerifierError{Kind: VerrInvalidSyscall, Syscall: uint32(insn.Imm)}
+			}
+		case insn.Opc == OpCallImm && insn.Src == 1 && insn.Imm == -1:
+			return &VerifierError{Kind: VerrInvalidFunction, PC: pc}
+		}
+	}
+	return nil
+}
