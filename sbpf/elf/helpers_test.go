@@ -35,13 +35,13 @@ const (
 func legacyProgram() *elf.Program {
 	text := cat(
 		slot(opLddw, 1, 0, 0, 0), slot(0, 0, 0, 0, 0), // 0-1: lddw r1, rodata+8
-		slot(opLdxdw, 0, 1, 0, 0),   // 2: ldxdw r0, [r1]
-		slot(opCall, 0, 1, 0, 0),    // 3: call sol_log_
-		slot(opCall, 0, 1, 0, 0),    // 4: call helper
-		slot(opCall, 0, 1, 0, 1),    // 5: call +1 (pc 7)
-		slot(opExit, 0, 0, 0, 0),    // 6: exit
-		slot(opMov64, 0, 0, 0, 42),  // 7: helper: mov64 r0, 42
-		slot(opExit, 0, 0, 0, 0),    // 8: exit
+		slot(opLdxdw, 0, 1, 0, 0),  // 2: ldxdw r0, [r1]
+		slot(opCall, 0, 1, 0, 0),   // 3: call sol_log_
+		slot(opCall, 0, 1, 0, 0),   // 4: call helper
+		slot(opCall, 0, 1, 0, 1),   // 5: call +1 (pc 7)
+		slot(opExit, 0, 0, 0, 0),   // 6: exit
+		slot(opMov64, 0, 0, 0, 42), // 7: helper: mov64 r0, 42
+		slot(opExit, 0, 0, 0, 0),   // 8: exit
 	)
 	rodata := make([]byte, 16)
 	binary.LittleEndian.PutUint64(rodata[8:], 0x1122334455667788)

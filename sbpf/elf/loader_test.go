@@ -283,9 +283,9 @@ var _ = Describe("Load, strict (v3+) ELF from the writer", func() {
 			Expect(exe.Rodata).To(HaveLen(16))
 			Expect(exe.Text).To(HaveLen(9 * 8))
 			Expect(le64(exe.Rodata, 0)).To(Equal(sbpf.MMBytecodeStart + 0x38))
-			Expect(le32(exe.Text, 4)).To(Equal(uint32(8)))    // lddw of rodata+8
-			Expect(le32(exe.Text, 12)).To(Equal(uint32(0)))   // upper half
-			Expect(exe.Text[3*8+1] >> 4).To(Equal(uint8(0)))  // static syscall: src 0
+			Expect(le32(exe.Text, 4)).To(Equal(uint32(8)))   // lddw of rodata+8
+			Expect(le32(exe.Text, 12)).To(Equal(uint32(0)))  // upper half
+			Expect(exe.Text[3*8+1] >> 4).To(Equal(uint8(0))) // static syscall: src 0
 			Expect(le32(exe.Text, 3*8+4)).To(Equal(sbpf.HashSymbolName([]byte("sol_log_"))))
 			Expect(exe.Text[4*8+1] >> 4).To(Equal(uint8(1))) // internal call: src 1
 			Expect(int32(le32(exe.Text, 4*8+4))).To(Equal(int32(7 - 4 - 1)))
