@@ -110,7 +110,7 @@ func LoadPrograms(cases []*runners.Case) error {
 func Filter(cases []*runners.Case, globs []string) ([]*runners.Case, error) {
 	var pats []string
 	for _, g := range globs {
-		for _, p := range strings.Split(g, ",") {
+		for _, p := range splitGlobs(g) {
 			if p = strings.TrimSpace(p); p != "" {
 				if _, err := path.Match(p, ""); err != nil {
 					return nil, fmt.Errorf("filter %q: %w", p, err)
@@ -132,6 +132,22 @@ func Filter(cases []*runners.Case, globs []string) ([]*runners.Case, error) {
 		}
 	}
 	return out, nil
+}
+
+// splitGlobs splits a comma-separated list of globs, leaving escaped commas ("\\,") in.
+func splitGlobs(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case ',':
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }
 
 func globMatch(pattern, name string) bool {

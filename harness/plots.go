@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -105,9 +106,56 @@ func noData(p *plot.Plot, reason string) *plot.Plot {
 	return p
 }
 
+// logY puts the Y axis on a log scale with 1-2-5 ticks (gonum's LogTicks labels only
+// powers of ten, which leaves narrow ranges unlabelled) and headroom for the legend.
 func logY(p *plot.Plot) {
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = logTicker{}
+	if p.Y.Min > 0 && p.Y.Max > 0 {
+		p.Y.Min /= 1.5
+		p.Y.Max *= 3
+	}
+}
+
+// headroom leaves space above linear data for the legend.
+func headroom(p *plot.Plot) {
+	p.Y.Max += (p.Y.Max - p.Y.Min) * 0.3
+}
+
+type logTicker struct{}
+
+// Ticks implements plot.Ticker: major ticks at 1, 2 and 5 × 10^k inside [lo, hi], or
+// the two ends when that leaves fewer than two.
+func (logTicker) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if lo <= 0 || hi <= lo {
+		return ts
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v >= lo && v <= hi {
+				ts = append(ts, plot.Tick{Value: v, Label: fmtSI(v)})
+			}
+		}
+	}
+	if len(ts) < 2 {
+		ts = []plot.Tick{{Value: lo, Label: fmtSI(lo)}, {Value: hi, Label: fmtSI(hi)}}
+	}
+	return ts
+}
+
+// fmtSI formats v compactly with an SI suffix: 1500 → "1.5k", 5e9 → "5G".
+func fmtSI(v float64) string {
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if math.Abs(v) >= u.f {
+			return strconv.FormatFloat(v/u.f, 'g', 3, 64) + u.s
+		}
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
 // hline is a dashed horizontal reference line across [x0, x1].
@@ -165,6 +213,7 @@ func plotGasPerCU(s *Summary) *plot.Plot {
 		p.Legend.Add(r, b)
 	}
 	p.NominalX(programNames(s)...)
+	headroom(p)
 	return p
 }
 
@@ -234,6 +283,7 @@ func plotTranspileTime(s *Summary) *plot.Plot {
 		xys[i].Y /= 1e6
 	}
 	scatter(p, xys, RunnerTranspiled, 0)
+	headroom(p)
 	return p
 }
 
@@ -262,6 +312,8 @@ func plotBlobSize(s *Summary) *plot.Plot {
 	if interp != nil {
 		hline(p, float64(*interp), x0, max(x1, x0+1), RunnerInterpSvc+" service blob (one for all programs)", 1)
 	}
+	p.Y.Min = 0
+	headroom(p)
 	return p
 }
 
