@@ -71,7 +71,11 @@ var _ = Describe("Compare", func() {
 		Entry("new account data, deep inside", fieldCase{func(r *runners.Result) { r.Diff[keyA].Data.New[33] = 0x99 }, "diff[" + keyA + "].data.new", 33, "[99]"}),
 		Entry("old account data", fieldCase{func(r *runners.Result) { r.Diff[keyA].Data.Old[0] = 1 }, "diff[" + keyA + "].data.old", 0, "[01]"}),
 		Entry("account data unchanged on one side", fieldCase{func(r *runners.Result) { d := r.Diff[keyA]; d.Data = nil; r.Diff[keyA] = d }, "diff[" + keyA + "].data", -1, ""}),
-		Entry("owner", fieldCase{func(r *runners.Result) { d := r.Diff[keyA]; d.Owner = &[2]string{ownerKey, programID}; r.Diff[keyA] = d }, "diff[" + keyA + "].owner", -1, ""}),
+		Entry("owner", fieldCase{func(r *runners.Result) {
+			d := r.Diff[keyA]
+			d.Owner = &[2]string{ownerKey, programID}
+			r.Diff[keyA] = d
+		}, "diff[" + keyA + "].owner", -1, ""}),
 		Entry("executable", fieldCase{func(r *runners.Result) { d := r.Diff[keyA]; d.Executable = &[2]bool{false, true}; r.Diff[keyA] = d }, "diff[" + keyA + "].executable", -1, ""}),
 		Entry("rent epoch", fieldCase{func(r *runners.Result) { d := r.Diff[keyA]; d.RentEpoch = &[2]uint64{0, 1}; r.Diff[keyA] = d }, "diff[" + keyA + "].rent_epoch", -1, ""}),
 	)
