@@ -286,7 +286,7 @@ func classify(s *elf.Section) (secClass, *Error) {
 			return bad("code section is writable")
 		}
 		return secCode, nil
-	case n == ".polkavm_metadata":
+	case n == ".polkavm_metadata" || (n == ".metadata" && !alloc): // older polkavm toolchains name it .metadata
 		return secMetadata, nil
 	case n == ".polkavm_exports":
 		return secExports, nil
