@@ -17,8 +17,8 @@ func (a *bcAsm) push(v int32) *bcAsm {
 	a.code = binary.LittleEndian.AppendUint32(append(a.code, 1), uint32(v))
 	return a
 }
-func (a *bcAsm) label(n string) *bcAsm          { a.labels[n] = len(a.code); return a }
-func (a *bcAsm) local(o byte, k byte) *bcAsm     { a.code = append(a.code, o, k); return a }
+func (a *bcAsm) label(n string) *bcAsm       { a.labels[n] = len(a.code); return a }
+func (a *bcAsm) local(o byte, k byte) *bcAsm { a.code = append(a.code, o, k); return a }
 func (a *bcAsm) jump(o byte, label string) *bcAsm {
 	a.code = append(a.code, o)
 	a.fixups[len(a.code)] = label
@@ -66,7 +66,7 @@ func bytecodePrograms() [][]byte {
 		out = append(out, newBC().push(0).push(1).push(n).
 			label("loop").op(bcDup).jump(bcJnz, "body").op(bcDrop).op(bcDrop).op(bcHalt).
 			label("body").push(1).op(bcSub).local(bcStore, 7). // counter
-			op(bcSwap).op(bcOver).op(bcAdd).                    // a b -> b a+b
+			op(bcSwap).op(bcOver).op(bcAdd).                   // a b -> b a+b
 			local(bcLoad, 7).jump(bcJmp, "loop").bytes())
 	}
 	// collatz steps of x, with xor/shift/div mixed in
