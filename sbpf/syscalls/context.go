@@ -44,6 +44,7 @@ type InvokeContext struct {
 	HeapSize uint64
 
 	remaining    uint64
+	syscallUnits uint64
 	logBytes     int
 	logTruncated bool
 	allocPos     uint64
@@ -75,6 +76,10 @@ func (c *InvokeContext) Consume(units uint64) {
 // Remaining implements sbpf.Meter.
 func (c *InvokeContext) Remaining() uint64 { return c.remaining }
 
+// SyscallUnits is how many compute units syscalls (ConsumeChecked) have taken; the rest
+// of the consumption is the VM's one unit per instruction.
+func (c *InvokeContext) SyscallUnits() uint64 { return c.syscallUnits }
+
 // SetRemaining overwrites the meter (mock_set_remaining).
 func (c *InvokeContext) SetRemaining(units uint64) { c.remaining = units }
 
@@ -82,6 +87,7 @@ func (c *InvokeContext) SetRemaining(units uint64) { c.remaining = units }
 // with ComputationalBudgetExceeded when fewer were left.
 func (c *InvokeContext) ConsumeChecked(units uint64) error {
 	exceeded := c.remaining < units
+	c.syscallUnits += min(units, c.remaining)
 	c.Consume(units)
 	if exceeded {
 		return solana.NewInstructionError(solana.ComputationalBudgetExceeded)

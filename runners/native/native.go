@@ -1,0 +1,179 @@
+// Package native is the reference runner: it executes a case on the Go sBPF VM with the
+// Solana syscalls, the way Agave's bpf_loader executes one top-level instruction of a
+// program owned by bpf_loader_upgradeable: load and verify the ELF, serialize the
+// accounts (ABI v1), run with the case's compute budget and a 32 KiB heap, deserialize,
+// check the instruction is balanced, and report logs, return data, compute units and the
+// state diff.
+package native
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/syscalls"
+	"github.com/sbpf-pvm/sbpf-pvm/solana"
+)
+
+// Name is the runner's identifier.
+const Name = "native"
+
+// Runner runs cases natively. The zero value is ready to use.
+type Runner struct {
+	// Sysvars overrides the default sysvars when non-nil.
+	Sysvars *solana.Sysvars
+}
+
+// New returns a native runner.
+func New() *Runner { return &Runner{} }
+
+// Name implements runners.Runner.
+func (r *Runner) Name() string { return Name }
+
+// Run implements runners.Runner. The error return is for a case that cannot be used (no
+// program file, malformed keys); every program outcome, including an ELF the loader
+// rejects, is a Result.
+func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	prog, err := c.ProgramBytes()
+	if err != nil {
+		return nil, err
+	}
+	accounts, ix, err := solana.FromCase(c)
+	if err != nil {
+		return nil, fmt.Errorf("case %s: %w", c.Name, err)
+	}
+	sysvars := solana.DefaultSysvars()
+	if r.Sysvars != nil {
+		sysvars = *r.Sysvars
+	}
+	start := time.Now()
+	res := Execute(prog, accounts, ix, c.ComputeBudget, sysvars)
+	res.WallNS = time.Since(start).Nanoseconds()
+	res.Case = c.Name
+	return res, nil
+}
+
+// Execute runs one instruction of the program in elfBytes over accounts and returns the
+// Result (without Case and WallNS). accounts are not modified.
+func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction, budget uint64, sysvars solana.Sysvars) *runners.Result {
+	pid := ix.ProgramID.String()
+	ic := syscalls.NewInvokeContext(ix.ProgramID, budget)
+	ic.Sysvars = sysvars
+	res := &runners.Result{Runner: Name, Status: runners.StatusSuccess, Logs: []string{}, Diff: runners.StateDiff{}}
+	finish := func() *runners.Result {
+		res.ComputeUnits = budget - ic.Remaining()
+		res.Logs = append(res.Logs, ic.Logs...)
+		ic.Logs = nil
+		if len(ic.ReturnData.Data) > 0 {
+			res.ReturnData = &runners.ReturnData{ProgramID: ic.ReturnData.ProgramID.String(), Data: ic.ReturnData.Data}
+		}
+		return res
+	}
+	fail := func(kind, detail string) *runners.Result {
+		res.Status = runners.StatusFailure
+		res.Error = &kind
+		res.ErrorDetail = detail
+		res.Diff = runners.StateDiff{}
+		return finish()
+	}
+
+	ic.Log("Program " + pid + " invoke [1]")
+
+	loader, err := syscalls.NewLoader()
+	if err != nil {
+		ic.Log("Failed to create SBF VM: " + err.Error())
+		return fail(solana.ProgramEnvironmentSetupFailure, err.Error())
+	}
+	exe, err := elf.Load(elfBytes, loader)
+	if err == nil {
+		err = exe.Verify()
+	}
+	if err != nil {
+		// Agave never deploys such a program; executing it finds a FailedVerification
+		// cache entry: "Program is not deployed", UnsupportedProgramId.
+		final := solana.NewInstructionError(solana.UnsupportedProgramID)
+		ic.Log("Program is not deployed")
+		ic.Log("Program " + pid + " failed: " + final.Error())
+		return fail(solana.ErrorKind(err), err.Error()+"; instruction error: "+final.Kind)
+	}
+
+	pre := accounts
+	post := solana.CloneAccounts(accounts)
+	in, err := solana.Serialize(post, ix)
+	if err != nil {
+		final := solana.FinalInstructionError(err)
+		ic.Log("Program " + pid + " failed: " + final.Error())
+		return fail(solana.ErrorKind(err), err.Error())
+	}
+
+	if err := ic.ConsumeChecked(solana.HeapCost(ic.HeapSize, ic.Cost.HeapCost)); err != nil {
+		ic.Log("Program " + pid + " failed: " + err.Error())
+		return fail(solana.ErrorKind(err), err.Error())
+	}
+	prevRemaining := ic.Remaining()
+	cfg := exe.Config()
+	mem, err := sbpf.NewStandardMapping(exe, make([]byte, cfg.StackSize()), make([]byte, ic.HeapSize), in.Buffer, nil)
+	if err != nil {
+		ic.Log("Failed to create SBF VM: " + err.Error())
+		final := solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure)
+		ic.Log("Program " + pid + " failed: " + final.Error())
+		return fail(final.Kind, err.Error())
+	}
+	vm := sbpf.NewVM(exe, ic, mem, ic)
+	consumed, r0, runErr := vm.Execute()
+	res.InstructionCount = consumed - min(consumed, ic.SyscallUnits())
+	ic.Log(fmt.Sprintf("Program %s consumed %d of %d compute units", pid, consumed, prevRemaining))
+	if len(ic.ReturnData.Data) > 0 {
+		ic.Log("Program return: " + pid + " " + base64.StdEncoding.EncodeToString(ic.ReturnData.Data))
+	}
+
+	switch {
+	case runErr != nil:
+		if !isSyscallError(runErr) {
+			// deplete_cu_meter_on_vm_failure: a fault of the VM itself burns the budget.
+			ic.Consume(ic.Remaining())
+		}
+		final := solana.FinalInstructionError(runErr)
+		ic.Log("Program " + pid + " failed: " + solana.FailureText(runErr))
+		return fail(solana.ErrorKind(runErr), solana.FailureText(runErr)+"; instruction error: "+final.Kind)
+	case r0 != 0:
+		ierr := solana.InstructionErrorFromReturn(r0)
+		res.ExitCode = r0
+		ic.Log("Program " + pid + " failed: " + ierr.Error())
+		return fail(ierr.Kind, ierr.Error())
+	}
+
+	if err := solana.Deserialize(in.Buffer, post, ix, originalLens(in)); err != nil {
+		ic.Log("Program " + pid + " failed: " + err.Error())
+		return fail(solana.ErrorKind(err), err.Error())
+	}
+	ic.Log("Program " + pid + " success")
+	// TransactionContext::pop: reported after the success line, as in Agave.
+	if err := solana.CheckBalanced(pre, post, ix); err != nil {
+		return fail(solana.ErrorKind(err), err.Error())
+	}
+	res.Diff = solana.ComputeDiff(pre, post)
+	return finish()
+}
+
+func originalLens(in *solana.Input) []int {
+	out := make([]int, len(in.Accounts))
+	for i, a := range in.Accounts {
+		out[i] = a.OriginalDataLen
+	}
+	return out
+}
+
+// isSyscallError reports whether the VM stopped because a syscall failed
+// (EbpfError::SyscallError), which Agave does not punish with the whole budget.
+func isSyscallError(err error) bool {
+	ee, ok := err.(*sbpf.EbpfError)
+	return ok && ee.Kind == sbpf.ErrSyscallError
+}
