@@ -63,7 +63,7 @@ func run(c *runners.Case) *runners.Result {
 	return r
 }
 
-func invoke() string             { return "Program " + pid.String() + " invoke [1]" }
+func invoke() string { return "Program " + pid.String() + " invoke [1]" }
 func consumed(n, of uint64) string {
 	return fmt.Sprintf("Program %s consumed %d of %d compute units", pid, n, of)
 }
