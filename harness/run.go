@@ -14,9 +14,10 @@ import (
 
 // DiffValidator is the node layer as the harness sees it: it checks a successful
 // result's state diff (writable accounts, owner rules, lamports conserved, sizes). A
-// rejected diff is rolled back: the harness turns the result into a failure whose
-// error kind is the rejection's Kind() (see ErrorKind) and whose diff is empty, which
-// is what a node would commit.
+// rejection is an error implementing ErrorKind: the diff is rolled back, i.e. the
+// harness turns the result into a failure whose error kind is Kind() and whose diff is
+// empty, which is what a node would commit. Any other error means the node could not
+// check the diff and is a harness fault. NodeValidator is the real node layer.
 type DiffValidator interface {
 	Validate(c *runners.Case, r *runners.Result) error
 }
@@ -27,7 +28,7 @@ type ErrorKind interface {
 	Kind() string
 }
 
-// RejectedKind is the error kind of a rejection whose error has no Kind method.
+// RejectedKind is the error kind of a rejection whose Kind is empty.
 const RejectedKind = "NodeRejected"
 
 // Config drives Run.
@@ -201,13 +202,19 @@ func runRepeated(ctx context.Context, cfg Config, sl RunnerSlot, c *runners.Case
 	last.WallNS = medianInt64(out.WallSamplesNS)
 	if cfg.Validator != nil && last.Status == runners.StatusSuccess {
 		if err := validate(cfg.Validator, c, last); err != nil {
-			out.NodeRejected = err.Error()
-			kind := RejectedKind
 			var k ErrorKind
-			if errors.As(err, &k) && k.Kind() != "" {
-				kind = k.Kind()
+			if !errors.As(err, &k) {
+				// The node could not check the diff at all: a harness fault, not a verdict.
+				out.HarnessError = err.Error()
+				out.Result, out.WallSamplesNS = nil, nil
+				return nondet
 			}
-			last.Status, last.Error, last.Diff = runners.StatusFailure, &kind, runners.StateDiff{}
+			out.NodeRejected = err.Error()
+			kind := k.Kind()
+			if kind == "" {
+				kind = RejectedKind
+			}
+			last.Status, last.Error, last.ErrorDetail, last.Diff = runners.StatusFailure, &kind, err.Error(), runners.StateDiff{}
 		}
 	}
 	if last.Gas != nil && last.ComputeUnits > 0 {

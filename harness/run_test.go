@@ -32,8 +32,8 @@ func (e kindErr) Error() string { return "diff rejected: " + e.kind }
 func (e kindErr) Kind() string  { return e.kind }
 
 func (v rejectAll) Validate(c *runners.Case, r *runners.Result) error {
-	if v.kind == "" {
-		return errors.New("lamports not conserved")
+	if v.kind == "-" {
+		return errors.New("store unreadable")
 	}
 	return kindErr{v.kind}
 }
@@ -170,6 +170,51 @@ var _ = Describe("Run", func() {
 		s, err = harness.Run(ctx, harness.Config{Slots: []harness.RunnerSlot{slot(&fakeRunner{name: "native"})}, Validator: rejectAll{}}, memCases(1))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(*s.Cases[0].Results[0].Result.Error).To(Equal(harness.RejectedKind))
+	})
+
+	It("counts a node layer that cannot check a diff as a harness fault", func() {
+		s, err := harness.Run(ctx, harness.Config{Slots: []harness.RunnerSlot{slot(&fakeRunner{name: "native"})}, Validator: rejectAll{"-"}}, memCases(1))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Cases[0].Outcome).To(Equal(harness.OutcomeError))
+		Expect(s.Cases[0].Results[0].HarnessError).To(Equal("store unreadable"))
+	})
+
+	Describe("NodeValidator (the real node layer)", func() {
+		kase := func() *runners.Case {
+			c, err := runners.ParseCase([]byte(fmt.Sprintf(`name: n/one
+program: p.so
+program_id: %s
+accounts:
+  - {key: %s, owner: %s, lamports: 1000, data_len: 40, writable: true}
+  - {key: %s, owner: %s, lamports: 0, writable: true}
+`, programID, keyA, programID, keyB, programID)), "mem.yaml")
+			Expect(err).NotTo(HaveOccurred())
+			c.SetProgramBytes([]byte{0})
+			return c
+		}
+		nodeRun := func(mutate func(r *runners.Result)) harness.CaseResult {
+			r := &fakeRunner{name: "native", mutate: func(_ *runners.Case, r *runners.Result) {
+				r.ReturnData = nil
+				mutate(r)
+			}}
+			s, err := harness.Run(ctx, harness.Config{Slots: []harness.RunnerSlot{slot(r)}, Validator: harness.NodeValidator{}}, []*runners.Case{kase()})
+			Expect(err).NotTo(HaveOccurred())
+			return s.Cases[0].Results[0]
+		}
+		It("accepts a diff that conserves lamports on accounts the program owns", func() {
+			cr := nodeRun(func(r *runners.Result) {}) // 1000→900 and 0→100, data rewritten
+			Expect(cr.HarnessError).To(BeEmpty())
+			Expect(cr.NodeRejected).To(BeEmpty())
+			Expect(cr.Result.Status).To(Equal(runners.StatusSuccess))
+			Expect(cr.Result.Diff).To(HaveLen(2))
+		})
+		It("rejects a diff that creates lamports, rolling it back", func() {
+			cr := nodeRun(func(r *runners.Result) { r.Diff[keyB].Lamports[1] = 200 })
+			Expect(cr.NodeRejected).NotTo(BeEmpty())
+			Expect(cr.Result.Status).To(Equal(runners.StatusFailure))
+			Expect(*cr.Result.Error).To(Equal("UnbalancedInstruction"))
+			Expect(cr.Result.Diff).To(BeEmpty())
+		})
 	})
 
 	It("records a missing program as a harness error", func() {

@@ -19,8 +19,7 @@ import (
 )
 
 // cfValidator is the node layer the harness passes every successful diff through.
-// nil until node/ provides a validator (see harness.DiffValidator).
-var cfValidator harness.DiffValidator
+var cfValidator harness.DiffValidator = harness.NodeValidator{}
 
 // cfFlags are the flags conformance and bench share.
 type cfFlags struct {
