@@ -238,6 +238,9 @@ func readObject(o Object) (obj *inObject, err error) {
 			}
 			continue
 		}
+		if s.Flags&elf.SHF_COMPRESSED != 0 {
+			return nil, bad("section %s: compressed sections are not supported", s.Name)
+		}
 		data, derr := s.Data()
 		if derr != nil {
 			return nil, bad("section %s: %v", s.Name, derr)
