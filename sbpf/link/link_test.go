@@ -129,10 +129,10 @@ var _ = Describe("Link", func() {
 			word string
 			r0   uint64
 		}{
-			0: {"zero", 2*2 + 1000},   // twice(primes[0])
-			1: {"one", 3*3 + 1000},    // thrice(primes[1])
-			2: {"two", 2*5 + 1000},    // twice(primes[2])
-			5: {"two", 3*13 + 1000},   // thrice(primes[5])
+			0: {"zero", 2*2 + 1000}, // twice(primes[0])
+			1: {"one", 3*3 + 1000},  // thrice(primes[1])
+			2: {"two", 2*5 + 1000},  // twice(primes[2])
+			5: {"two", 3*13 + 1000}, // thrice(primes[5])
 		} {
 			r := execute(so, []byte{sel})
 			Expect(r.err).NotTo(HaveOccurred())
