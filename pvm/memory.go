@@ -42,13 +42,21 @@ type page struct {
 	access Access
 }
 
+// accessLazyWrite marks the shared zero page of mapped-but-untouched writable memory: the
+// interpreter's write fast path (access == AccessWrite) misses it, and the slow path
+// gives the page a private copy first. Reads see zeros.
+const accessLazyWrite Access = 3
+
 type l2table [l2Size]*page
 
 // noPage and emptyL2 are shared read-only sentinels: every lookup returns a non-nil page,
-// so the interpreter's fast path needs no nil checks.
+// so the interpreter's fast path needs no nil checks. zeroRead and zeroWrite stand for
+// mapped pages that were never written, so mapping a large heap costs no memory.
 var (
-	noPage  page
-	emptyL2 l2table
+	noPage    page
+	zeroRead  = page{access: AccessRead}
+	zeroWrite = page{access: accessLazyWrite}
+	emptyL2   l2table
 )
 
 func init() {
@@ -56,6 +64,8 @@ func init() {
 		emptyL2[i] = &noPage
 	}
 }
+
+func isShared(p *page) bool { return p == &noPage || p == &zeroRead || p == &zeroWrite }
 
 // Memory is the 32-bit paged address space: a two-level page table of 4096-byte pages,
 // each inaccessible, read-only or read-write. The zero value is not usable; use NewMemory.
@@ -78,28 +88,46 @@ func (m *Memory) pageAt(addr uint32) *page {
 	return m.root[addr>>(12+l2Bits)][addr>>12&(l2Size-1)]
 }
 
-// ensurePage returns the page with index pi, allocating it (zeroed) if needed.
-func (m *Memory) ensurePage(pi uint32) *page {
+// slot returns the page-table slot of page index pi, allocating its second-level table.
+func (m *Memory) slot(pi uint32) **page {
 	l2 := m.root[pi>>l2Bits]
 	if l2 == &emptyL2 {
 		l2 = new(l2table)
 		*l2 = emptyL2
 		m.root[pi>>l2Bits] = l2
 	}
-	p := l2[pi&(l2Size-1)]
-	if p == &noPage {
-		p = new(page)
-		l2[pi&(l2Size-1)] = p
+	return &l2[pi&(l2Size-1)]
+}
+
+// ensurePage returns a private page for index pi (allocated zeroed if needed), keeping
+// the access mode of a shared zero page it replaces.
+func (m *Memory) ensurePage(pi uint32) *page {
+	s := m.slot(pi)
+	p := *s
+	if isShared(p) {
+		np := new(page)
+		np.access = p.access
+		if np.access == accessLazyWrite {
+			np.access = AccessWrite
+		}
+		*s = np
 		m.mapped++
+		return np
 	}
 	return p
 }
 
-// MappedPages returns the number of pages that have been allocated.
+// MappedPages returns the number of pages with private storage (written or poked).
 func (m *Memory) MappedPages() int { return m.mapped }
 
 // PageAccess returns the access mode of the page containing addr.
-func (m *Memory) PageAccess(addr uint32) Access { return m.pageAt(addr).access }
+func (m *Memory) PageAccess(addr uint32) Access {
+	a := m.pageAt(addr).access
+	if a == accessLazyWrite {
+		return AccessWrite
+	}
+	return a
+}
 
 // Map sets the access mode of every page overlapping [addr, addr+length) (length 0 maps
 // nothing). Newly allocated pages are zero; existing contents are kept.
@@ -119,13 +147,26 @@ func (m *Memory) SetAccess(addr uint32, length uint64, access Access, zero bool)
 		last = numPages - 1
 	}
 	for pi := first; pi <= last; pi++ {
-		if access == AccessNone && m.pageAt(uint32(pi)<<12) == &noPage {
+		cur := m.pageAt(uint32(pi) << 12)
+		if cur == &noPage && access == AccessNone {
 			continue
 		}
-		p := m.ensurePage(uint32(pi))
-		p.access = access
+		if isShared(cur) {
+			// Never written: contents are zero either way, so just swap the sentinel.
+			s := m.slot(uint32(pi))
+			switch access {
+			case AccessNone:
+				*s = &noPage
+			case AccessRead:
+				*s = &zeroRead
+			default:
+				*s = &zeroWrite
+			}
+			continue
+		}
+		cur.access = access
 		if zero {
-			p.data = [PageSize]byte{}
+			cur.data = [PageSize]byte{}
 		}
 	}
 }
@@ -207,6 +248,9 @@ func (m *Memory) copyOut(addr uint32, buf []byte) {
 func (m *Memory) copyIn(addr uint32, data []byte) {
 	for len(data) > 0 {
 		p := m.pageAt(addr)
+		if isShared(p) {
+			p = m.ensurePage(addr >> 12)
+		}
 		off := addr & (PageSize - 1)
 		n := copy(p.data[off:], data)
 		data = data[n:]
@@ -231,7 +275,7 @@ func (m *Memory) NonZeroRuns() []Chunk {
 			continue
 		}
 		for li, p := range l2 {
-			if p == &noPage || p.access == AccessNone {
+			if isShared(p) || p.access == AccessNone {
 				continue
 			}
 			base := uint64(ri)<<(12+l2Bits) | uint64(li)<<12
@@ -264,8 +308,15 @@ func (m *Memory) Clone() *Memory {
 			if p == &noPage {
 				continue
 			}
-			np := c.ensurePage(uint32(ri)<<l2Bits | uint32(li))
+			s := c.slot(uint32(ri)<<l2Bits | uint32(li))
+			if isShared(p) {
+				*s = p
+				continue
+			}
+			np := new(page)
 			*np = *p
+			*s = np
+			c.mapped++
 		}
 	}
 	return c
@@ -306,7 +357,7 @@ func (m *Memory) CountAccess(firstPage, endPage uint32, a Access) int {
 			pi = (pi>>l2Bits + 1) << l2Bits
 			continue
 		}
-		if p := l2[pi&(l2Size-1)]; p != &noPage && p.access == a {
+		if p := l2[pi&(l2Size-1)]; p != &noPage && (p.access == a || (p.access == accessLazyWrite && a == AccessWrite)) {
 			n++
 		}
 		pi++
