@@ -6,48 +6,15 @@ import (
 	"math/bits"
 )
 
-// hostFast is the translation fast path: the 4 GiB slot table, no handler.
-// It returns nil when the canonical path must decide (error or handler).
-func (m *MemoryMapping) hostFast(addr, n uint64, store bool) []byte {
-	idx := addr >> VirtualAddressBits
-	if idx >= uint64(len(m.slots)) {
-		return nil
-	}
-	r := &m.slots[idx]
-	if store && !r.Writable {
-		return nil
-	}
-	if addr < r.VMAddr {
-		return nil
-	}
-	off := addr - r.VMAddr
-	if r.VMGapShift < noGapShift {
-		sh := r.VMGapShift
-		if (off>>sh)&1 == 1 {
-			return nil
-		}
-		mask := ^uint64(0) << sh
-		off = (off&mask)>>1 | off&^mask
-	}
-	h := r.Host
-	if off > uint64(len(h)) || n > uint64(len(h))-off {
-		return nil
-	}
-	return h[off : off+n]
-}
-
-func (vm *VM) fail(kind EbpfErrorKind, pc uint64) *EbpfError {
-	vm.Regs[11] = pc
-	return &EbpfError{Kind: kind, PC: pc}
-}
-
-func (vm *VM) memErr(err error, pc uint64) error {
-	vm.Regs[11] = pc
-	if e, ok := err.(*EbpfError); ok {
-		e.PC = pc
-	}
-	return err
-}
+// Events that make the inner loop return to run(): everything that needs a
+// function call is handled outside the loop, so the loop itself makes no calls
+// and keeps its state in registers.
+const (
+	evReturn  uint8 = iota // exit from the root frame
+	evFault                // an EbpfError of the returned kind at pc
+	evMem                  // a load/store at pc needs the canonical translation path
+	evSyscall              // call of a syscall at pc
+)
 
 func signedHi64(a, b int64) uint64 {
 	hi, _ := bits.Mul64(uint64(a), uint64(b))
@@ -56,52 +23,153 @@ func signedHi64(a, b int64) uint64 {
 	return hi
 }
 
-// run is the interpreter loop (Interpreter::step in a loop). It keeps pc and the
-// due instruction count in locals and mirrors anza's throw points exactly.
+// run is Interpreter::step in a loop. rem counts down the instructions left
+// before ExceededMaxInstructions (previous_instruction_meter - due_insn_count).
 func (vm *VM) run(meterOn bool) (uint64, error) {
 	exe := vm.exe
 	prog := exe.prog
 	code := prog.code
-	n := uint64(len(code) - 1)
-	textVaddr := exe.TextVaddr
-	maxDepth := uint64(exe.Config().MaxCallDepth)
-	manualBump := exe.Version.ManualStackFrameBump()
-	bump := frameBump(exe)
-	mem := vm.Memory
-	r := &vm.r
-	copy(r[:12], vm.Regs[:])
-
 	prev := vm.previousInstructionMeter
 	limit := uint64(math.MaxUint64)
 	if meterOn {
 		limit = prev
 	}
-	var due uint64
+	rem := limit
 	pc := vm.Regs[11]
+	r := &vm.r
+	copy(r[:12], vm.Regs[:])
 
-	// done writes the interpreter state back (registers, due count).
-	done := func() {
+	finish := func(kind EbpfErrorKind, err error) (uint64, error) {
 		copy(vm.Regs[:11], r[:11])
-		vm.dueInsnCount = due
+		vm.Regs[11] = pc
+		vm.dueInsnCount = limit - rem
 		vm.previousInstructionMeter = prev
+		if !meterOn {
+			vm.dueInsnCount = 0
+		}
+		if err != nil {
+			if e, ok := err.(*EbpfError); ok {
+				e.PC = pc
+			}
+			return 0, err
+		}
+		if kind != 0xff {
+			return 0, &EbpfError{Kind: kind, PC: pc}
+		}
+		return r[0], nil
 	}
 
-	if pc >= n {
-		if due >= limit {
-			done()
-			return 0, vm.fail(ErrExceededMaxInstructions, pc)
+	if pc >= uint64(len(code)-1) {
+		// anza checks the meter, counts the instruction, then finds no instruction
+		if rem == 0 {
+			return finish(ErrExceededMaxInstructions, nil)
 		}
-		due++
-		done()
-		return 0, vm.fail(ErrExecutionOverrun, pc)
+		rem--
+		return finish(ErrExecutionOverrun, nil)
 	}
 
 	for {
-		if due >= limit {
-			done()
-			return 0, vm.fail(ErrExceededMaxInstructions, pc)
+		var ev uint8
+		var kind EbpfErrorKind
+		pc, rem, ev, kind = vm.loop(pc, rem)
+		switch ev {
+		case evReturn:
+			return finish(0xff, nil)
+		case evFault:
+			return finish(kind, nil)
+		case evMem:
+			if err := vm.slowMem(&code[pc]); err != nil {
+				return finish(0, err)
+			}
+			pc++
+		case evSyscall:
+			d := &code[pc]
+			// dispatch_syscall: consume the due count, run, re-read the meter.
+			copy(vm.Regs[:11], r[:11])
+			vm.Regs[11] = pc
+			due := limit - rem
+			vm.dueInsnCount = prev - due
+			if meterOn {
+				vm.meter.Consume(prev - vm.dueInsnCount)
+			}
+			res, err := prog.syscalls[d.aux](vm, r[1], r[2], r[3], r[4], r[5])
+			if meterOn {
+				prev = vm.meter.Remaining()
+				limit = prev
+			}
+			rem = limit
+			vm.dueInsnCount = 0
+			if err != nil {
+				return finish(0, &EbpfError{Kind: ErrSyscallError, Err: err})
+			}
+			r[0] = res
+			if d.op != iSyscallThenCall {
+				pc++
+				continue
+			}
+			if k, ok := vm.pushFrame(pc); !ok {
+				return finish(k, nil)
+			}
+			if uint64(d.imm) >= uint64(len(code)-1) {
+				return finish(ErrCallOutsideTextSegment, nil)
+			}
+			pc = uint64(d.imm)
 		}
-		due++
+	}
+}
+
+// pushFrame is push_frame (shared by the slow paths).
+func (vm *VM) pushFrame(pc uint64) (EbpfErrorKind, bool) {
+	r := &vm.r
+	f := &vm.frames[vm.CallDepth]
+	f.saved = [ScratchRegs]uint64{r[6], r[7], r[8], r[9]}
+	f.fp = r[FramePtrReg]
+	f.target = pc + 1
+	vm.CallDepth++
+	if vm.CallDepth == uint64(len(vm.frames)) {
+		return ErrCallDepthExceeded, false
+	}
+	if !vm.exe.Version.ManualStackFrameBump() {
+		r[FramePtrReg] += frameBump(vm.exe)
+	}
+	return 0, true
+}
+
+// slowMem performs a load or store through map_with_access_violation_handler.
+func (vm *VM) slowMem(d *dinsn) error {
+	r := &vm.r
+	op := d.op
+	if op <= iLdx8 {
+		size := uint64(1) << (op - iLdx1)
+		v, err := vm.Memory.Load(r[d.src&15]+uint64(int64(d.aux)), int(size))
+		if err != nil {
+			return err
+		}
+		r[d.dst&15] = v
+		return nil
+	}
+	var size, val uint64
+	if op >= iStReg1 {
+		size, val = uint64(1)<<(op-iStReg1), r[d.src&15]
+	} else {
+		size, val = uint64(1)<<(op-iStImm1), uint64(d.imm)
+	}
+	return vm.Memory.Store(r[d.dst&15]+uint64(int64(d.aux)), int(size), val)
+}
+
+// loop runs instructions until an event. It contains no function calls (other
+// than panics, which cannot happen on verified code) so that Go keeps pc, rem
+// and the hot pointers in registers.
+func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
+	code := vm.exe.prog.code
+	r := &vm.r
+	slots := vm.Memory.slots
+
+	for {
+		if rem == 0 {
+			return pc, rem, evFault, ErrExceededMaxInstructions
+		}
+		rem--
 		d := &code[pc]
 		dst := d.dst & 15
 		src := d.src & 15
@@ -112,44 +180,80 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			continue
 
 		case iLdx1, iLdx2, iLdx4, iLdx8:
-			size := uint64(1) << (d.op - iLdx1)
 			addr := r[src] + uint64(int64(d.aux))
-			b := mem.hostFast(addr, size, false)
-			if b == nil {
-				var err error
-				if b, err = mem.translateHandled(Load, addr, size); err != nil {
-					done()
-					return 0, vm.memErr(err, pc)
-				}
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
 			}
-			switch size {
-			case 1:
-				r[dst] = uint64(b[0])
-			case 2:
-				r[dst] = uint64(binary.LittleEndian.Uint16(b))
-			case 4:
-				r[dst] = uint64(binary.LittleEndian.Uint32(b))
+			s := &slots[idx]
+			off := addr - s.VMAddr
+			if addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			size := uint64(1) << (d.op - iLdx1)
+			if off > uint64(len(h)) || size > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			switch d.op {
+			case iLdx1:
+				r[dst] = uint64(h[off])
+			case iLdx2:
+				r[dst] = uint64(binary.LittleEndian.Uint16(h[off:]))
+			case iLdx4:
+				r[dst] = uint64(binary.LittleEndian.Uint32(h[off:]))
 			default:
-				r[dst] = binary.LittleEndian.Uint64(b)
+				r[dst] = binary.LittleEndian.Uint64(h[off:])
 			}
 
 		case iStImm1, iStImm2, iStImm4, iStImm8, iStReg1, iStReg2, iStReg4, iStReg8:
-			var size, val uint64
-			if d.op >= iStReg1 {
-				size, val = uint64(1)<<(d.op-iStReg1), r[src]
-			} else {
-				size, val = uint64(1)<<(d.op-iStImm1), uint64(d.imm)
-			}
 			addr := r[dst] + uint64(int64(d.aux))
-			b := mem.hostFast(addr, size, true)
-			if b == nil {
-				var err error
-				if b, err = mem.translateHandled(Store, addr, size); err != nil {
-					done()
-					return 0, vm.memErr(err, pc)
-				}
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
 			}
-			storeLE(b, int(size), val)
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			var size, val uint64
+			op := d.op
+			if op >= iStReg1 {
+				op -= iStReg1 - iStImm1
+				val = r[src]
+			} else {
+				val = uint64(d.imm)
+			}
+			size = uint64(1) << (op - iStImm1)
+			if off > uint64(len(h)) || size > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			switch op {
+			case iStImm1:
+				h[off] = byte(val)
+			case iStImm2:
+				binary.LittleEndian.PutUint16(h[off:], uint16(val))
+			case iStImm4:
+				binary.LittleEndian.PutUint32(h[off:], uint32(val))
+			default:
+				binary.LittleEndian.PutUint64(h[off:], val)
+			}
 
 		case iAdd32Imm:
 			r[dst] = uint64(int64(int32(uint32(r[dst]) + uint32(d.imm))))
@@ -175,8 +279,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			r[dst] = uint64(uint32(r[dst]) / uint32(d.imm))
 		case iDiv32Reg, iUdiv32Reg:
 			if uint32(r[src]) == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			r[dst] = uint64(uint32(r[dst]) / uint32(r[src]))
 		case iOr32Imm:
@@ -201,8 +304,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			r[dst] = uint64(uint32(r[dst]) % uint32(d.imm))
 		case iMod32Reg, iUrem32Reg:
 			if uint32(r[src]) == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			r[dst] = uint64(uint32(r[dst]) % uint32(r[src]))
 		case iXor32Imm:
@@ -227,8 +329,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 				r[dst] = uint64(uint32(r[dst]))
 			case 64:
 			default:
-				done()
-				return 0, vm.fail(ErrInvalidInstruction, pc)
+				return pc, rem, evFault, ErrInvalidInstruction
 			}
 		case iBe:
 			switch d.imm {
@@ -239,8 +340,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			case 64:
 				r[dst] = bits.ReverseBytes64(r[dst])
 			default:
-				done()
-				return 0, vm.fail(ErrInvalidInstruction, pc)
+				return pc, rem, evFault, ErrInvalidInstruction
 			}
 
 		case iAdd64Imm:
@@ -261,8 +361,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			r[dst] /= uint64(d.imm)
 		case iDiv64Reg, iUdiv64Reg:
 			if r[src] == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			r[dst] /= r[src]
 		case iOr64Imm:
@@ -287,8 +386,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			r[dst] %= uint64(d.imm)
 		case iMod64Reg, iUrem64Reg:
 			if r[src] == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			r[dst] %= r[src]
 		case iXor64Imm:
@@ -325,8 +423,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 		case iSdiv32Imm, iSrem32Imm:
 			a, b := int32(r[dst]), int32(d.imm)
 			if a == math.MinInt32 && b == -1 {
-				done()
-				return 0, vm.fail(ErrDivideOverflow, pc)
+				return pc, rem, evFault, ErrDivideOverflow
 			}
 			if d.op == iSdiv32Imm {
 				r[dst] = uint64(uint32(a / b))
@@ -336,12 +433,10 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 		case iSdiv32Reg, iSrem32Reg:
 			a, b := int32(r[dst]), int32(r[src])
 			if b == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			if a == math.MinInt32 && b == -1 {
-				done()
-				return 0, vm.fail(ErrDivideOverflow, pc)
+				return pc, rem, evFault, ErrDivideOverflow
 			}
 			if d.op == iSdiv32Reg {
 				r[dst] = uint64(uint32(a / b))
@@ -351,8 +446,7 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 		case iSdiv64Imm, iSrem64Imm:
 			a, b := int64(r[dst]), d.imm
 			if a == math.MinInt64 && b == -1 {
-				done()
-				return 0, vm.fail(ErrDivideOverflow, pc)
+				return pc, rem, evFault, ErrDivideOverflow
 			}
 			if d.op == iSdiv64Imm {
 				r[dst] = uint64(a / b)
@@ -362,12 +456,10 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 		case iSdiv64Reg, iSrem64Reg:
 			a, b := int64(r[dst]), int64(r[src])
 			if b == 0 {
-				done()
-				return 0, vm.fail(ErrDivideByZero, pc)
+				return pc, rem, evFault, ErrDivideByZero
 			}
 			if a == math.MinInt64 && b == -1 {
-				done()
-				return 0, vm.fail(ErrDivideOverflow, pc)
+				return pc, rem, evFault, ErrDivideOverflow
 			}
 			if d.op == iSdiv64Reg {
 				r[dst] = uint64(a / b)
@@ -605,100 +697,52 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 				target = r[d.aux&15]
 			}
 			// push_frame
-			f := &vm.frames[vm.CallDepth]
+			depth := vm.CallDepth
+			f := &vm.frames[depth]
 			f.saved = [ScratchRegs]uint64{r[6], r[7], r[8], r[9]}
 			f.fp = r[FramePtrReg]
 			f.target = pc + 1
-			vm.CallDepth++
-			if vm.CallDepth == maxDepth {
-				done()
-				return 0, vm.fail(ErrCallDepthExceeded, pc)
+			depth++
+			vm.CallDepth = depth
+			if depth == uint64(len(vm.frames)) {
+				return pc, rem, evFault, ErrCallDepthExceeded
 			}
-			if !manualBump {
-				r[FramePtrReg] += bump
-			}
+			r[FramePtrReg] += vm.bump
 			switch d.op {
 			case iCallLocal:
 				pc = uint64(d.aux)
 			case iCallLocalOutside:
-				done()
-				return 0, vm.fail(ErrCallOutsideTextSegment, pc)
+				return pc, rem, evFault, ErrCallOutsideTextSegment
 			default:
-				tpc := (target - textVaddr) / InsnSize
-				if tpc >= n {
-					done()
-					return 0, vm.fail(ErrCallOutsideTextSegment, pc)
+				tpc := (target - vm.exe.TextVaddr) / InsnSize
+				if tpc >= uint64(len(code)-1) {
+					return pc, rem, evFault, ErrCallOutsideTextSegment
 				}
 				pc = tpc
 			}
 			continue
 
 		case iCallSyscall, iSyscallThenCall:
-			// dispatch_syscall: consume the due count, run, re-read the meter.
-			done()
-			vm.Regs[11] = pc
-			vm.dueInsnCount = prev - due
-			if meterOn {
-				vm.meter.Consume(prev - vm.dueInsnCount)
-			}
-			res, err := prog.syscalls[d.aux](vm, r[1], r[2], r[3], r[4], r[5])
-			if meterOn {
-				prev = vm.meter.Remaining()
-				limit = prev
-			}
-			vm.previousInstructionMeter = prev
-			due = 0
-			vm.dueInsnCount = 0
-			mem = vm.Memory
-			if err != nil {
-				return 0, &EbpfError{Kind: ErrSyscallError, Err: err, PC: pc}
-			}
-			r[0] = res
-			if d.op == iSyscallThenCall {
-				f := &vm.frames[vm.CallDepth]
-				f.saved = [ScratchRegs]uint64{r[6], r[7], r[8], r[9]}
-				f.fp = r[FramePtrReg]
-				f.target = pc + 1
-				vm.CallDepth++
-				if vm.CallDepth == maxDepth {
-					done()
-					return 0, vm.fail(ErrCallDepthExceeded, pc)
-				}
-				if !manualBump {
-					r[FramePtrReg] += bump
-				}
-				if uint64(d.imm) >= n {
-					done()
-					return 0, vm.fail(ErrCallOutsideTextSegment, pc)
-				}
-				pc = uint64(d.imm)
-				continue
-			}
+			return pc, rem, evSyscall, 0
 
 		case iExit:
-			if vm.CallDepth == 0 {
-				if meterOn && due > prev {
-					done()
-					return 0, vm.fail(ErrExceededMaxInstructions, pc)
-				}
-				done()
-				vm.Regs[11] = pc
-				return r[0], nil
+			depth := vm.CallDepth
+			if depth == 0 {
+				return pc, rem, evReturn, 0
 			}
-			vm.CallDepth--
-			f := &vm.frames[vm.CallDepth]
+			depth--
+			vm.CallDepth = depth
+			f := &vm.frames[depth]
 			r[FramePtrReg] = f.fp
 			r[6], r[7], r[8], r[9] = f.saved[0], f.saved[1], f.saved[2], f.saved[3]
 			pc = f.target
 			continue
 
 		case iOverrun:
-			done()
-			return 0, vm.fail(ErrExecutionOverrun, pc)
+			return pc, rem, evFault, ErrExecutionOverrun
 
-		default: // iInvalid and anything the version does not define
-			done()
-			return 0, vm.fail(ErrUnsupportedInstruction, pc)
+		default: // iInvalid
+			return pc, rem, evFault, ErrUnsupportedInstruction
 		}
 		pc++
 	}

@@ -31,7 +31,8 @@ type VM struct {
 	previousInstructionMeter uint64
 	dueInsnCount             uint64
 
-	r [16]uint64 // working registers of the interpreter (index masked by 15)
+	r    [16]uint64 // working registers of the interpreter (index masked by 15)
+	bump uint64     // r10 increment per call (0 with manual stack frame bumps)
 }
 
 // NewVM prepares a VM (EbpfVm::new plus create_vm's r1 = MMInputStart): r10 is
@@ -56,6 +57,9 @@ func NewVM(exe *Executable, meter Meter, mem *MemoryMapping, ctx any) *VM {
 		top = stackLen
 	}
 	vm.Regs[FramePtrReg] = satAddU64(MMStackStart, top)
+	if !exe.Version.ManualStackFrameBump() {
+		vm.bump = frameBump(exe)
+	}
 	vm.Regs[1] = MMInputStart
 	return vm
 }
@@ -91,6 +95,9 @@ func (vm *VM) Execute() (instructionCount uint64, r0 uint64, err error) {
 	}
 	cfg := exe.Config()
 	vm.Regs[11] = exe.EntryPC
+	// anza keeps call_depth across runs; a fresh run always starts at the root
+	// (a stale depth could only come from a previous failed run).
+	vm.CallDepth = 0
 	initial := vm.meter.Remaining()
 	vm.previousInstructionMeter = initial
 	vm.dueInsnCount = 0

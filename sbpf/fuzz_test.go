@@ -1,0 +1,89 @@
+package sbpf_test
+
+import (
+	"testing"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+)
+
+func fuzzSeeds(f *testing.F) {
+	f.Add(prog(movi(0, 1), exit), uint8(0), []byte{1, 2, 3})
+	f.Add(prog(lddw(1, sbpf.MMInputStart), ix(sbpf.OpLdDwReg, 0, 1, 0, 0), exit), uint8(0), make([]byte, 8))
+	f.Add(prog(ix(sbpf.OpAdd64Imm, 10, 0, 0, -64), ix(sbpf.OpSt8bReg, 10, 10, -8, 0), exit), uint8(2), []byte{})
+	f.Add(prog(ix(sbpf.OpCallImm, 0, 1, 0, -1), exit), uint8(3), []byte{})
+	f.Add(prog(ix(sbpf.OpJa, 0, 0, -1, 0), exit), uint8(4), []byte{})
+	f.Add(prog(movi(1, 0), ix(sbpf.OpSdiv64Reg, 0, 1, 0, 0), exit), uint8(2), []byte{})
+	f.Add(prog(syscall("gather"), callx(sbpf.V1, 0), exit), uint8(1), []byte{})
+}
+
+// FuzzVerify: the verifier never panics, and what it accepts decodes and runs.
+func FuzzVerify(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, text []byte, ver uint8, _ []byte) {
+		v := sbpf.Version(ver % 6)
+		err := sbpf.Verify(text, v)
+		if err != nil {
+			if _, ok := err.(*sbpf.VerifierError); !ok {
+				t.Fatalf("untyped verifier error %T", err)
+			}
+			return
+		}
+		_ = sbpf.VerifyLocal(text, v, sbpf.NewLoader(sbpf.DefaultConfig()))
+	})
+}
+
+// FuzzExecute: any verified program terminates within its budget without
+// panicking, returns a typed error, and runs deterministically.
+func FuzzExecute(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, text []byte, ver uint8, input []byte) {
+		if len(text) > 1<<16 || len(input) > 1<<16 {
+			return
+		}
+		v := sbpf.Version(ver % 5)
+		cfg := sbpf.DefaultConfig()
+		cfg.MaxCallDepth = 1 + int(ver>>3)%64
+		cfg.AlignedMemoryMapping = ver&0x80 != 0
+		cfg.EnableStackFrameGaps = ver&0x40 == 0
+		l := sbpf.NewLoader(cfg)
+		_ = l.RegisterSyscall("gather", gatherBytes)
+		_ = l.RegisterSyscall("burn", func(vm *sbpf.VM, a, _, _, _, _ uint64) (uint64, error) {
+			vm.Meter().Consume(a & 0xff)
+			_, err := vm.Memory.Translate(sbpf.Load, vm.Regs[2], a&0xff)
+			return 0, err
+		})
+		run := func() (uint64, uint64, string, []byte) {
+			exe, err := sbpf.NewExecutableFromText(text, l, v, nil)
+			if err != nil {
+				return 0, 0, "new", nil
+			}
+			if err := exe.Verify(); err != nil {
+				return 0, 0, "verify", nil
+			}
+			in := append([]byte(nil), input...)
+			mem, err := sbpf.NewStandardMapping(exe, nil, make([]byte, 256), in, nil)
+			if err != nil {
+				t.Fatalf("mapping: %v", err)
+			}
+			m := &testMeter{remaining: 20000}
+			count, r0, err := sbpf.NewVM(exe, m, mem, nil).Execute()
+			if count > 20000 {
+				t.Fatalf("count %d above budget", count)
+			}
+			kind := "ok"
+			if err != nil {
+				e, ok := err.(*sbpf.EbpfError)
+				if !ok {
+					t.Fatalf("untyped error %T %v", err, err)
+				}
+				kind = e.Error()
+			}
+			return count, r0, kind, in
+		}
+		c1, r1, k1, m1 := run()
+		c2, r2, k2, m2 := run()
+		if c1 != c2 || r1 != r2 || k1 != k2 || string(m1) != string(m2) {
+			t.Fatalf("non-deterministic: %d/%d %x/%x %s/%s", c1, c2, r1, r2, k1, k2)
+		}
+	})
+}
