@@ -1,0 +1,300 @@
+/* svc_core.c — arena, errors, memory translation, compute meter, logs, freestanding helpers. */
+#include "svcrt.h"
+
+#ifndef SVC_ARENA_SIZE
+#define SVC_ARENA_SIZE (40u << 20)
+#endif
+
+static uint8_t svc_arena[SVC_ARENA_SIZE] __attribute__((aligned(16)));
+static size_t svc_arena_used;
+
+void *svc_alloc(size_t n) {
+  size_t start = (svc_arena_used + 15) & ~(size_t)15;
+  if (n > SVC_ARENA_SIZE || start > SVC_ARENA_SIZE - n) return 0;
+  svc_arena_used = start + n;
+  return svc_arena + start; /* bss is zero on a fresh instance; reset re-zeroes */
+}
+
+void svc_arena_reset(void) {
+  svc_memset(svc_arena, 0, svc_arena_used);
+  svc_arena_used = 0;
+}
+
+/* ---------------------------------------------------------------- freestanding helpers */
+
+void *svc_memcpy(void *d, const void *s, size_t n) {
+  uint8_t *dp = d;
+  const uint8_t *sp = s;
+  while (n >= 8) {
+    uint64_t v;
+    __builtin_memcpy(&v, sp, 8);
+    __builtin_memcpy(dp, &v, 8);
+    dp += 8, sp += 8, n -= 8;
+  }
+  while (n--) *dp++ = *sp++;
+  return d;
+}
+
+void *svc_memmove(void *d, const void *s, size_t n) {
+  uint8_t *dp = d;
+  const uint8_t *sp = s;
+  if (dp == sp || n == 0) return d;
+  if (dp < sp || dp >= sp + n) return svc_memcpy(d, s, n);
+  while (n--) dp[n] = sp[n];
+  return d;
+}
+
+void *svc_memset(void *d, int v, size_t n) {
+  uint8_t *dp = d;
+  uint64_t w = (uint8_t)v * 0x0101010101010101ull;
+  while (n >= 8) {
+    __builtin_memcpy(dp, &w, 8);
+    dp += 8, n -= 8;
+  }
+  while (n--) *dp++ = (uint8_t)v;
+  return d;
+}
+
+int svc_memcmp(const void *a, const void *b, size_t n) {
+  const uint8_t *x = a, *y = b;
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != y[i]) return (int)x[i] - (int)y[i];
+  return 0;
+}
+
+size_t svc_strlen(const char *s) {
+  size_t n = 0;
+  while (s[n]) n++;
+  return n;
+}
+
+/* Compilers lower struct copies and loops to these; a freestanding guest must provide them
+ * unless the SDK does (SVC_NO_LIBC). */
+#ifndef SVC_NO_LIBC
+void *memcpy(void *d, const void *s, size_t n) { return svc_memcpy(d, s, n); }
+void *memmove(void *d, const void *s, size_t n) { return svc_memmove(d, s, n); }
+void *memset(void *d, int v, size_t n) { return svc_memset(d, v, n); }
+int memcmp(const void *a, const void *b, size_t n) { return svc_memcmp(a, b, n); }
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+static void svc_append(char *buf, size_t cap, size_t *pos, const char *s) {
+  while (*s && *pos + 1 < cap) buf[(*pos)++] = *s++;
+  buf[*pos] = 0;
+}
+
+static void svc_append_hex(char *buf, size_t cap, size_t *pos, uint64_t v) {
+  char tmp[19];
+  int n = 0;
+  tmp[n++] = '0', tmp[n++] = 'x';
+  int started = 0;
+  for (int i = 60; i >= 0; i -= 4) {
+    int d = (v >> i) & 15;
+    if (d || started || i == 0) {
+      tmp[n++] = "0123456789abcdef"[d];
+      started = 1;
+    }
+  }
+  tmp[n] = 0;
+  svc_append(buf, cap, pos, tmp);
+}
+
+int svc_fail(svc_ctx *c, const char *kind, const char *detail) {
+  c->status = SVC_FAIL;
+  c->err_kind = kind;
+  size_t pos = 0;
+  c->err_detail[0] = 0;
+  if (detail) svc_append(c->err_detail, sizeof c->err_detail, &pos, detail);
+  return -1;
+}
+
+int svc_fail_addr(svc_ctx *c, const char *kind, const char *what, uint64_t addr, uint64_t len) {
+  svc_fail(c, kind, what);
+  size_t pos = svc_strlen(c->err_detail);
+  svc_append(c->err_detail, sizeof c->err_detail, &pos, " at ");
+  svc_append_hex(c->err_detail, sizeof c->err_detail, &pos, addr);
+  svc_append(c->err_detail, sizeof c->err_detail, &pos, " len ");
+  svc_append_hex(c->err_detail, sizeof c->err_detail, &pos, len);
+  return -1;
+}
+
+/* ---------------------------------------------------------------- memory */
+
+static void svc_append_dec(char *buf, size_t cap, size_t *pos, int64_t v) {
+  char tmp[21];
+  int n = 0;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do tmp[n++] = (char)('0' + u % 10), u /= 10;
+  while (u);
+  if (v < 0) svc_append(buf, cap, pos, "-");
+  char out[21];
+  for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  out[n] = 0;
+  svc_append(buf, cap, pos, out);
+}
+
+/* memory_region.rs generate_access_violation: a stack-frame-shaped address gives
+ * StackAccessViolation unless the version bumps frames manually (v1, v2). The detail is
+ * error.rs' Display text. */
+int svc_access_violation(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len) {
+  int64_t a = (int64_t)vm_addr, s = (int64_t)MM_STACK_START, diff;
+  if (__builtin_sub_overflow(a, s, &diff)) diff = INT64_MIN;
+  int64_t frame = diff / (int64_t)c->req.stack_frame_size;
+  int manual = c->version == SBPF_V1 || c->version == SBPF_V2;
+  char *d = c->err_detail;
+  size_t cap = sizeof c->err_detail, pos = 0;
+  c->status = SVC_FAIL;
+  d[0] = 0;
+  if (!manual && frame >= -1 && frame <= (int64_t)c->req.max_call_depth) {
+    c->err_kind = "StackAccessViolation";
+    svc_append(d, cap, &pos, "Access violation in stack frame ");
+    svc_append_dec(d, cap, &pos, frame);
+    svc_append(d, cap, &pos, " at address ");
+    svc_append_hex(d, cap, &pos, vm_addr);
+    svc_append(d, cap, &pos, " of size ");
+    svc_append_dec(d, cap, &pos, (int64_t)len);
+    return -1;
+  }
+  c->err_kind = "AccessViolation";
+  const char *region = "unallocated";
+  uint64_t idx = vm_addr >> 32;
+  if (idx < SVC_NREGIONS) {
+    const svc_region *r = &c->regions[idx];
+    uint64_t span = r->gap_shift == 63 ? r->len : r->len * 2;
+    if (vm_addr >= r->vm_addr && vm_addr - r->vm_addr < span) {
+      static const char *const names[] = {"allocated", "program", "stack", "heap", "input"};
+      region = names[idx];
+    }
+  }
+  svc_append(d, cap, &pos, "Access violation ");
+  svc_append(d, cap, &pos, access == SVC_STORE ? "writing " : "reading ");
+  svc_append_dec(d, cap, &pos, (int64_t)len);
+  svc_append(d, cap, &pos, " bytes at address ");
+  svc_append_hex(d, cap, &pos, vm_addr);
+  svc_append(d, cap, &pos, " (in ");
+  svc_append(d, cap, &pos, region);
+  svc_append(d, cap, &pos, " region)");
+  return -1;
+}
+
+uint8_t *svc_translate(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len) {
+  uint64_t idx = vm_addr >> 32;
+  if (idx < SVC_NREGIONS) {
+    svc_region *r = &c->regions[idx];
+    if (r->writable || access != SVC_STORE) {
+      if (vm_addr >= r->vm_addr) {
+        uint64_t off = vm_addr - r->vm_addr;
+        if (r->gap_shift == 63) {
+          if (off <= r->len && len <= r->len - off) return r->host + off;
+        } else {
+          int in_gap = (off >> r->gap_shift) & 1;
+          uint64_t mask = ~0ull << r->gap_shift;
+          uint64_t g = ((off & mask) >> 1) | (off & ~mask);
+          if (!in_gap && g <= r->len && len <= r->len - g) return r->host + g;
+        }
+      }
+    }
+  }
+  svc_access_violation(c, access, vm_addr, len);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- meter */
+
+int svc_consume(svc_ctx *c, uint64_t amount) {
+  int exceeded = c->remaining < amount;
+  c->remaining = exceeded ? 0 : c->remaining - amount;
+  if (exceeded) return svc_fail(c, "ComputationalBudgetExceeded", "syscall cost exceeds the remaining compute units");
+  return 0;
+}
+
+/* ---------------------------------------------------------------- logs */
+
+typedef struct svc_logent {
+  struct svc_logent *next;
+  uint32_t len;
+  char msg[];
+} svc_logent;
+
+static svc_logent *svc_logs_head, **svc_logs_tail = &svc_logs_head;
+static uint32_t svc_nlogs;
+static uint64_t svc_log_bytes;
+static int svc_log_truncated;
+
+#define SVC_LOG_BYTES_LIMIT 10000u /* Agave LogCollector default */
+
+static void svc_log_push(const char *msg, size_t len) {
+  svc_logent *e = svc_alloc(sizeof(svc_logent) + len);
+  if (!e) return;
+  e->len = (uint32_t)len;
+  svc_memcpy(e->msg, msg, len);
+  *svc_logs_tail = e;
+  svc_logs_tail = &e->next;
+  svc_nlogs++;
+  svc_host_log(msg, len);
+}
+
+void svc_log(svc_ctx *c, const char *msg, size_t len) {
+  (void)c;
+  uint64_t written = svc_log_bytes + len;
+  if (written >= SVC_LOG_BYTES_LIMIT) {
+    if (!svc_log_truncated) {
+      svc_log_truncated = 1;
+      svc_log_push("Log truncated", 13);
+    }
+    return;
+  }
+  svc_log_bytes = written;
+  svc_log_push(msg, len);
+}
+
+uint32_t svc_log_count(void) { return svc_nlogs; }
+void *svc_log_first(void) { return svc_logs_head; }
+void *svc_log_next(void *e, const char **msg, uint32_t *len) {
+  svc_logent *l = e;
+  *msg = l->msg;
+  *len = l->len;
+  return l->next;
+}
+void svc_logs_reset(void) {
+  svc_logs_head = 0;
+  svc_logs_tail = &svc_logs_head;
+  svc_nlogs = 0;
+  svc_log_bytes = 0;
+  svc_log_truncated = 0;
+}
+
+/* ---------------------------------------------------------------- murmur3 (ebpf::hash_symbol_name) */
+
+uint32_t svc_murmur3_32(const uint8_t *data, size_t len, uint32_t seed) {
+  uint32_t h = seed;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    uint32_t k = (uint32_t)data[i] | (uint32_t)data[i + 1] << 8 | (uint32_t)data[i + 2] << 16 | (uint32_t)data[i + 3] << 24;
+    k *= 0xcc9e2d51u;
+    k = (k << 15) | (k >> 17);
+    k *= 0x1b873593u;
+    h ^= k;
+    h = (h << 13) | (h >> 19);
+    h = h * 5 + 0xe6546b64u;
+  }
+  uint32_t k = 0;
+  switch (len & 3) {
+  case 3: k ^= (uint32_t)data[i + 2] << 16; /* fallthrough */
+  case 2: k ^= (uint32_t)data[i + 1] << 8;  /* fallthrough */
+  case 1:
+    k ^= data[i];
+    k *= 0xcc9e2d51u;
+    k = (k << 15) | (k >> 17);
+    k *= 0x1b873593u;
+    h ^= k;
+  }
+  h ^= (uint32_t)len;
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}

@@ -1,0 +1,366 @@
+/* svc_crypto.c — SHA-256 (FIPS 180-4), Keccak-256 (original Keccak padding, as Solana's
+ * sol_keccak256), BLAKE3 (unkeyed hash, 32-byte output) and the edwards25519 point
+ * decompression check Solana uses to reject PDAs on the curve. Written for size and clarity. */
+#include "svcrt.h"
+
+/* ---------------------------------------------------------------- SHA-256 */
+
+typedef struct {
+  uint32_t h[8];
+  uint64_t len;
+  uint8_t buf[64];
+  uint32_t n;
+} sha256_st;
+
+_Static_assert(sizeof(sha256_st) <= SVC_SHA256_STATE, "sha256 state");
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
+    0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
+    0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
+    0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+    0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+    0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static inline uint32_t ror32(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+static void sha256_block(sha256_st *s, const uint8_t *p) {
+  uint32_t w[64];
+  for (int i = 0; i < 16; i++) w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+  for (int i = 16; i < 64; i++) {
+    uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
+  for (int i = 0; i < 64; i++) {
+    uint32_t t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
+    uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+  }
+  s->h[0] += a, s->h[1] += b, s->h[2] += c, s->h[3] += d, s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
+}
+
+void svc_sha256_init(void *st) {
+  static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  sha256_st *s = st;
+  svc_memcpy(s->h, iv, sizeof iv);
+  s->len = 0, s->n = 0;
+}
+
+void svc_sha256_update(void *st, const uint8_t *p, size_t n) {
+  sha256_st *s = st;
+  s->len += n;
+  while (n) {
+    if (s->n == 0 && n >= 64) {
+      sha256_block(s, p);
+      p += 64, n -= 64;
+      continue;
+    }
+    size_t k = 64 - s->n < n ? 64 - s->n : n;
+    svc_memcpy(s->buf + s->n, p, k);
+    s->n += (uint32_t)k, p += k, n -= k;
+    if (s->n == 64) sha256_block(s, s->buf), s->n = 0;
+  }
+}
+
+void svc_sha256_final(void *st, uint8_t out[32]) {
+  sha256_st *s = st;
+  uint64_t bits = s->len * 8;
+  uint8_t pad[72] = {0x80};
+  size_t padn = (s->n < 56 ? 56 - s->n : 120 - s->n);
+  for (int i = 0; i < 8; i++) pad[padn + i] = (uint8_t)(bits >> (56 - 8 * i));
+  uint64_t keep = s->len;
+  svc_sha256_update(s, pad, padn + 8);
+  s->len = keep;
+  for (int i = 0; i < 8; i++)
+    out[4 * i] = s->h[i] >> 24, out[4 * i + 1] = s->h[i] >> 16, out[4 * i + 2] = s->h[i] >> 8, out[4 * i + 3] = s->h[i];
+}
+
+/* ---------------------------------------------------------------- Keccak-256 */
+
+typedef struct {
+  uint64_t a[25];
+  uint32_t n;
+  uint8_t buf[136];
+} keccak_st;
+
+_Static_assert(sizeof(keccak_st) <= SVC_KECCAK_STATE, "keccak state");
+
+static const uint64_t KRC[24] = {0x0000000000000001, 0x0000000000008082, 0x800000000000808a, 0x8000000080008000, 0x000000000000808b,
+                                 0x0000000080000001, 0x8000000080008081, 0x8000000000008009, 0x000000000000008a, 0x0000000000000088,
+                                 0x0000000080008009, 0x000000008000000a, 0x000000008000808b, 0x800000000000008b, 0x8000000000008089,
+                                 0x8000000000008003, 0x8000000000008002, 0x8000000000000080, 0x000000000000800a, 0x800000008000000a,
+                                 0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008};
+static const uint8_t KROT[25] = {0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14};
+
+static inline uint64_t rol64(uint64_t x, int n) { return n ? (x << n) | (x >> (64 - n)) : x; }
+
+static void keccak_f(uint64_t *a) {
+  for (int r = 0; r < 24; r++) {
+    uint64_t c[5], d[5], b[25];
+    for (int x = 0; x < 5; x++) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+    for (int x = 0; x < 5; x++) d[x] = c[(x + 4) % 5] ^ rol64(c[(x + 1) % 5], 1);
+    for (int i = 0; i < 25; i++) a[i] ^= d[i % 5];
+    for (int x = 0; x < 5; x++)
+      for (int y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rol64(a[x + 5 * y], KROT[x + 5 * y]);
+    for (int y = 0; y < 5; y++)
+      for (int x = 0; x < 5; x++) a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+    a[0] ^= KRC[r];
+  }
+}
+
+static void keccak_absorb(keccak_st *s) {
+  for (int i = 0; i < 17; i++) s->a[i] ^= svc_rd64(s->buf + 8 * i);
+  keccak_f(s->a);
+}
+
+void svc_keccak256_init(void *st) { svc_memset(st, 0, sizeof(keccak_st)); }
+
+void svc_keccak256_update(void *st, const uint8_t *p, size_t n) {
+  keccak_st *s = st;
+  while (n) {
+    size_t k = 136 - s->n < n ? 136 - s->n : n;
+    svc_memcpy(s->buf + s->n, p, k);
+    s->n += (uint32_t)k, p += k, n -= k;
+    if (s->n == 136) keccak_absorb(s), s->n = 0;
+  }
+}
+
+void svc_keccak256_final(void *st, uint8_t out[32]) {
+  keccak_st *s = st;
+  svc_memset(s->buf + s->n, 0, 136 - s->n);
+  s->buf[s->n] ^= 0x01;
+  s->buf[135] ^= 0x80;
+  keccak_absorb(s);
+  for (int i = 0; i < 4; i++) svc_wr64(out + 8 * i, s->a[i]);
+}
+
+/* ---------------------------------------------------------------- BLAKE3 */
+
+static const uint32_t B3IV[8] = {0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19};
+static const uint8_t B3PERM[16] = {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8};
+enum { B3_CHUNK_START = 1, B3_CHUNK_END = 2, B3_PARENT = 4, B3_ROOT = 8 };
+
+static inline void b3g(uint32_t *s, int a, int b, int c, int d, uint32_t mx, uint32_t my) {
+  s[a] += s[b] + mx, s[d] = ror32(s[d] ^ s[a], 16);
+  s[c] += s[d], s[b] = ror32(s[b] ^ s[c], 12);
+  s[a] += s[b] + my, s[d] = ror32(s[d] ^ s[a], 8);
+  s[c] += s[d], s[b] = ror32(s[b] ^ s[c], 7);
+}
+
+static void b3_compress(const uint32_t cv[8], const uint32_t blk[16], uint64_t counter, uint32_t len, uint32_t flags, uint32_t out[16]) {
+  uint32_t s[16] = {cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7], B3IV[0], B3IV[1], B3IV[2], B3IV[3],
+                    (uint32_t)counter, (uint32_t)(counter >> 32), len, flags};
+  uint32_t m[16], t[16];
+  svc_memcpy(m, blk, 64);
+  for (int r = 0; r < 7; r++) {
+    b3g(s, 0, 4, 8, 12, m[0], m[1]);
+    b3g(s, 1, 5, 9, 13, m[2], m[3]);
+    b3g(s, 2, 6, 10, 14, m[4], m[5]);
+    b3g(s, 3, 7, 11, 15, m[6], m[7]);
+    b3g(s, 0, 5, 10, 15, m[8], m[9]);
+    b3g(s, 1, 6, 11, 12, m[10], m[11]);
+    b3g(s, 2, 7, 8, 13, m[12], m[13]);
+    b3g(s, 3, 4, 9, 14, m[14], m[15]);
+    if (r < 6) {
+      for (int i = 0; i < 16; i++) t[i] = m[B3PERM[i]];
+      svc_memcpy(m, t, 64);
+    }
+  }
+  for (int i = 0; i < 8; i++) out[i] = s[i] ^ s[i + 8], out[i + 8] = s[i + 8] ^ cv[i];
+}
+
+typedef struct {
+  uint32_t cv[8];
+  uint64_t chunk;
+  uint8_t buf[64];
+  uint32_t buf_len, blocks;
+  uint32_t stack[54][8];
+  uint32_t depth;
+} b3_st;
+
+_Static_assert(sizeof(b3_st) <= SVC_BLAKE3_STATE, "blake3 state");
+
+static void b3_words(const uint8_t *p, uint32_t w[16]) {
+  for (int i = 0; i < 16; i++) w[i] = svc_rd32(p + 4 * i);
+}
+
+static void b3_chunk_cv(b3_st *s, uint32_t flags_extra, uint32_t out[16]) {
+  uint32_t w[16];
+  b3_words(s->buf, w);
+  uint32_t f = (s->blocks == 0 ? B3_CHUNK_START : 0) | B3_CHUNK_END | flags_extra;
+  b3_compress(s->cv, w, flags_extra & B3_ROOT ? 0 : s->chunk, s->buf_len, f, out);
+}
+
+void svc_blake3_init(void *st) {
+  b3_st *s = st;
+  svc_memset(s, 0, sizeof *s);
+  svc_memcpy(s->cv, B3IV, 32);
+}
+
+void svc_blake3_update(void *st, const uint8_t *p, size_t n) {
+  b3_st *s = st;
+  while (n) {
+    if (s->blocks * 64 + s->buf_len == 1024) {
+      uint32_t out[16], cv[8];
+      b3_chunk_cv(s, 0, out);
+      svc_memcpy(cv, out, 32);
+      uint64_t total = s->chunk + 1;
+      while ((total & 1) == 0) {
+        uint32_t blk[16];
+        svc_memcpy(blk, s->stack[--s->depth], 32);
+        svc_memcpy(blk + 8, cv, 32);
+        b3_compress(B3IV, blk, 0, 64, B3_PARENT, out);
+        svc_memcpy(cv, out, 32);
+        total >>= 1;
+      }
+      svc_memcpy(s->stack[s->depth++], cv, 32);
+      s->chunk++;
+      svc_memcpy(s->cv, B3IV, 32);
+      s->blocks = 0, s->buf_len = 0;
+      svc_memset(s->buf, 0, 64);
+    }
+    if (s->buf_len == 64) {
+      uint32_t w[16], out[16];
+      b3_words(s->buf, w);
+      b3_compress(s->cv, w, s->chunk, 64, s->blocks == 0 ? B3_CHUNK_START : 0, out);
+      svc_memcpy(s->cv, out, 32);
+      s->blocks++, s->buf_len = 0;
+      svc_memset(s->buf, 0, 64);
+    }
+    size_t want = 64 - s->buf_len;
+    size_t room = 1024 - s->blocks * 64 - s->buf_len;
+    if (want > room) want = room;
+    size_t k = want < n ? want : n;
+    svc_memcpy(s->buf + s->buf_len, p, k);
+    s->buf_len += (uint32_t)k, p += k, n -= k;
+  }
+}
+
+void svc_blake3_final(void *st, uint8_t out32[32]) {
+  b3_st *s = st;
+  uint32_t out[16];
+  if (s->depth == 0) {
+    b3_chunk_cv(s, B3_ROOT, out);
+  } else {
+    uint32_t cv[8], blk[16];
+    b3_chunk_cv(s, 0, out);
+    svc_memcpy(cv, out, 32);
+    for (int i = (int)s->depth - 1; i >= 0; i--) {
+      svc_memcpy(blk, s->stack[i], 32);
+      svc_memcpy(blk + 8, cv, 32);
+      b3_compress(B3IV, blk, 0, 64, B3_PARENT | (i == 0 ? B3_ROOT : 0), out);
+      svc_memcpy(cv, out, 32);
+    }
+  }
+  for (int i = 0; i < 8; i++) svc_wr32(out32 + 4 * i, out[i]);
+}
+
+/* ---------------------------------------------------------------- edwards25519 on-curve check */
+
+/* Field elements mod p = 2^255 - 19 in five 51-bit limbs. */
+typedef struct {
+  uint64_t v[5];
+} fe;
+
+#define M51 ((1ull << 51) - 1)
+
+static void fe_frombytes(fe *h, const uint8_t s[32]) {
+  uint64_t w[4];
+  for (int i = 0; i < 4; i++) w[i] = svc_rd64(s + 8 * i);
+  w[3] &= 0x7FFFFFFFFFFFFFFFull; /* the sign bit is not part of y */
+  h->v[0] = w[0] & M51;
+  h->v[1] = ((w[0] >> 51) | (w[1] << 13)) & M51;
+  h->v[2] = ((w[1] >> 38) | (w[2] << 26)) & M51;
+  h->v[3] = ((w[2] >> 25) | (w[3] << 39)) & M51;
+  h->v[4] = (w[3] >> 12) & M51;
+}
+
+static void fe_carry(fe *h) {
+  for (int k = 0; k < 2; k++) {
+    uint64_t c;
+    for (int i = 0; i < 4; i++) c = h->v[i] >> 51, h->v[i] &= M51, h->v[i + 1] += c;
+    c = h->v[4] >> 51, h->v[4] &= M51, h->v[0] += c * 19;
+  }
+}
+
+static void fe_mul(fe *h, const fe *f, const fe *g) {
+  typedef unsigned __int128 u128;
+  const uint64_t *a = f->v, *b = g->v;
+  uint64_t b1 = b[1] * 19, b2 = b[2] * 19, b3 = b[3] * 19, b4 = b[4] * 19;
+  u128 r0 = (u128)a[0] * b[0] + (u128)a[1] * b4 + (u128)a[2] * b3 + (u128)a[3] * b2 + (u128)a[4] * b1;
+  u128 r1 = (u128)a[0] * b[1] + (u128)a[1] * b[0] + (u128)a[2] * b4 + (u128)a[3] * b3 + (u128)a[4] * b2;
+  u128 r2 = (u128)a[0] * b[2] + (u128)a[1] * b[1] + (u128)a[2] * b[0] + (u128)a[3] * b4 + (u128)a[4] * b3;
+  u128 r3 = (u128)a[0] * b[3] + (u128)a[1] * b[2] + (u128)a[2] * b[1] + (u128)a[3] * b[0] + (u128)a[4] * b4;
+  u128 r4 = (u128)a[0] * b[4] + (u128)a[1] * b[3] + (u128)a[2] * b[2] + (u128)a[3] * b[1] + (u128)a[4] * b[0];
+  r1 += (uint64_t)(r0 >> 51), r0 &= M51;
+  r2 += (uint64_t)(r1 >> 51), r1 &= M51;
+  r3 += (uint64_t)(r2 >> 51), r2 &= M51;
+  r4 += (uint64_t)(r3 >> 51), r3 &= M51;
+  uint64_t c = (uint64_t)(r4 >> 51);
+  r4 &= M51;
+  h->v[0] = (uint64_t)r0 + c * 19, h->v[1] = (uint64_t)r1, h->v[2] = (uint64_t)r2, h->v[3] = (uint64_t)r3, h->v[4] = (uint64_t)r4;
+  fe_carry(h);
+}
+
+/* Canonical little-endian value (fully reduced). */
+static void fe_tobytes(uint8_t out[32], const fe *f) {
+  fe h = *f;
+  fe_carry(&h);
+  /* subtract p if h >= p */
+  uint64_t q = (h.v[0] + 19) >> 51;
+  q = (h.v[1] + q) >> 51;
+  q = (h.v[2] + q) >> 51;
+  q = (h.v[3] + q) >> 51;
+  q = (h.v[4] + q) >> 51;
+  h.v[0] += 19 * q;
+  uint64_t c;
+  for (int i = 0; i < 4; i++) c = h.v[i] >> 51, h.v[i] &= M51, h.v[i + 1] += c;
+  h.v[4] &= M51;
+  uint64_t w0 = h.v[0] | h.v[1] << 51, w1 = h.v[1] >> 13 | h.v[2] << 38, w2 = h.v[2] >> 26 | h.v[3] << 25, w3 = h.v[3] >> 39 | h.v[4] << 12;
+  svc_wr64(out, w0), svc_wr64(out + 8, w1), svc_wr64(out + 16, w2), svc_wr64(out + 24, w3);
+}
+
+/* curve25519-dalek CompressedEdwardsY::decompress succeeds iff (y^2 - 1) / (d y^2 + 1) is a
+ * square (y is taken mod p with the top bit cleared; the sign bit never rejects). Since
+ * v = d y^2 + 1 is never 0, that is Euler's criterion on u * v. */
+int svc_ed25519_on_curve(const uint8_t p[32]) {
+  static const uint8_t d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+                                      0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+  fe y, y2, d, u, v, w, r;
+  fe_frombytes(&y, p);
+  fe_frombytes(&d, d_bytes);
+  fe_mul(&y2, &y, &y);
+  u = y2;
+  /* u = y^2 - 1 computed as y^2 + (p - 1) to stay non-negative */
+  u.v[0] += 0xFFFFFFFFFFFDAull - 1; /* 2p limbs: 2^52-38, 2^52-2, ... */
+  u.v[1] += 0xFFFFFFFFFFFFEull;
+  u.v[2] += 0xFFFFFFFFFFFFEull;
+  u.v[3] += 0xFFFFFFFFFFFFEull;
+  u.v[4] += 0xFFFFFFFFFFFFEull;
+  fe_carry(&u);
+  fe_mul(&v, &d, &y2);
+  v.v[0] += 1;
+  fe_carry(&v);
+  fe_mul(&w, &u, &v);
+  /* r = w^((p-1)/2), exponent 2^254 - 10: bytes F6 FF .. FF 3F */
+  r = (fe){{1, 0, 0, 0, 0}};
+  for (int bit = 253; bit >= 0; bit--) {
+    fe_mul(&r, &r, &r);
+    int set = bit >= 4 || bit == 0 ? (bit != 0 && bit != 3) : (bit == 1 || bit == 2);
+    /* (p-1)/2 = 2^254 - 10 has bits 253..4 set, bit 3 clear, bits 2 and 1 set, bit 0 clear */
+    if (bit >= 4) set = 1;
+    else if (bit == 3) set = 0;
+    else if (bit == 2 || bit == 1) set = 1;
+    else set = 0;
+    if (set) fe_mul(&r, &r, &w);
+  }
+  uint8_t rb[32], wb[32];
+  fe_tobytes(rb, &r);
+  fe_tobytes(wb, &w);
+  static const uint8_t one[32] = {1};
+  static const uint8_t zero[32] = {0};
+  if (svc_memcmp(wb, zero, 32) == 0) return 1;
+  return svc_memcmp(rb, one, 32) == 0;
+}

@@ -1,0 +1,54 @@
+/* svc_refine.c — the JAM service shape: refine_ext (entry pc 0) decodes its arguments,
+ * fetches the work item's payload with the `fetch` host call (kind 13), runs the service and
+ * returns the response as the refine output. Gas markers come from the `gas` host call and
+ * logs leave through the JIP-1 `log` host call. Build for gp080 with -DPVM_GP080. */
+#include "pvm.h"
+#include "svcrt.h"
+
+PVM_IMPORT(PVM_HOST_GAS, uint64_t, pvm_gas)
+PVM_IMPORT(PVM_HOST_FETCH, uint64_t, pvm_fetch, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
+PVM_IMPORT(PVM_HOST_LOG, uint64_t, pvm_log, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
+
+#define FETCH_PAYLOAD 13
+#define HOST_NONE (~0ull)
+
+uint64_t svc_host_gas(void) { return pvm_gas(); }
+
+void svc_host_log(const char *msg, size_t len) {
+  static const char target[] = "sbpf";
+  pvm_log(PVM_LOG_INFO, (uint64_t)(uintptr_t)target, sizeof target - 1, (uint64_t)(uintptr_t)msg, len);
+}
+
+/* GP compact natural (spec pvm.md §4.1) */
+static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+  if (*p >= end) return -1;
+  uint8_t b = *(*p)++;
+  int l = 0;
+  while (l < 8 && (b & (0x80 >> l))) l++;
+  if ((uint64_t)(end - *p) < (uint64_t)l) return -1;
+  uint64_t x = 0;
+  for (int i = 0; i < l; i++) x |= (uint64_t)(*p)[i] << (8 * i);
+  *p += l;
+  if (l < 8) x |= (uint64_t)(b & (0xFF >> (l + 1))) << (8 * l);
+  *v = x;
+  return 0;
+}
+
+static const uint8_t bad_args[] = "SVR1\x02";
+
+pvm_result refine_ext(const uint8_t *arg, uint64_t len) {
+  const uint8_t *p = arg, *end = arg + len;
+  uint64_t core, item;
+  if (varint(&p, end, &core) || varint(&p, end, &item)) return pvm_output(bad_args, sizeof bad_args - 1);
+  uint64_t n = pvm_fetch(0, 0, 0, FETCH_PAYLOAD, item, 0);
+  if (n == HOST_NONE) return pvm_output(bad_args, sizeof bad_args - 1);
+  uint8_t *buf = svc_alloc(n ? n : 1);
+  if (!buf) return pvm_output(bad_args, sizeof bad_args - 1);
+  pvm_fetch((uint64_t)(uintptr_t)buf, 0, n, FETCH_PAYLOAD, item, 0);
+  size_t out_len;
+  const uint8_t *out = svc_run(buf, n, &out_len);
+  return pvm_output(out, out_len);
+}
+
+PVM_EXPORT(pvm_result, refine_ext, const uint8_t *, uint64_t)
+PVM_MIN_STACK_SIZE(256 * 1024)

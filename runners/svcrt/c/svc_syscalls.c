@@ -1,0 +1,572 @@
+/* svc_syscalls.c — the Solana syscalls with Agave's costs, argument translation and errors
+ * (programs/bpf_loader/src/syscalls: mod.rs, logging.rs, mem_ops.rs, sysvar.rs). */
+#include "svcrt.h"
+
+/* ---------------------------------------------------------------- translation helpers */
+
+static int check_aligned(svc_ctx *c) { return (c->req.flags & SVC_FLAG_CHECK_ALIGNED) != 0; }
+
+static uint8_t empty_slice[1];
+
+/* translate_slice::<T>: an empty slice is never translated. */
+static uint8_t *tr_slice(svc_ctx *c, int access, uint64_t addr, uint64_t count, uint64_t elem, uint64_t align) {
+  if (count == 0) return empty_slice;
+  uint64_t total;
+  if (__builtin_mul_overflow(count, elem, &total)) total = ~0ull;
+  if (total > (uint64_t)INT64_MAX) {
+    svc_fail(c, "InvalidLength", "slice length overflows");
+    return 0;
+  }
+  uint8_t *p = svc_translate(c, access, addr, total);
+  if (!p) return 0;
+  if (check_aligned(c) && align > 1 && (addr & (align - 1))) {
+    svc_fail_addr(c, "UnalignedPointer", "slice", addr, total);
+    return 0;
+  }
+  return p;
+}
+
+/* translate_type::<T> */
+static uint8_t *tr_type(svc_ctx *c, int access, uint64_t addr, uint64_t size, uint64_t align) {
+  uint8_t *p = svc_translate(c, access, addr, size);
+  if (!p) return 0;
+  if (check_aligned(c) && align > 1 && (addr & (align - 1))) {
+    svc_fail_addr(c, "UnalignedPointer", "value", addr, size);
+    return 0;
+  }
+  return p;
+}
+
+/* Rust's str::from_utf8 */
+static int valid_utf8(const uint8_t *s, uint64_t n) {
+  uint64_t i = 0;
+  while (i < n) {
+    uint8_t b = s[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    int k;
+    uint32_t cp;
+    if (b >= 0xC2 && b <= 0xDF) k = 1, cp = b & 0x1F;
+    else if (b >= 0xE0 && b <= 0xEF) k = 2, cp = b & 0x0F;
+    else if (b >= 0xF0 && b <= 0xF4) k = 3, cp = b & 0x07;
+    else return 0;
+    if (n - i <= (uint64_t)k) return 0;
+    for (int j = 1; j <= k; j++) {
+      if ((s[i + j] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + j] & 0x3F);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    i += k + 1;
+  }
+  return 1;
+}
+
+static int is_nonoverlapping(uint64_t src, uint64_t src_len, uint64_t dst, uint64_t dst_len) {
+  if (src > dst) return src - dst >= dst_len;
+  return dst - src >= src_len;
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+typedef struct sb {
+  char *p;
+  size_t n, cap;
+} sb;
+
+static void sb_str(sb *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n && b->n < b->cap; i++) b->p[b->n++] = s[i];
+}
+static void sb_cstr(sb *b, const char *s) { sb_str(b, s, svc_strlen(s)); }
+static void sb_hex(sb *b, uint64_t v) {
+  char t[18];
+  int n = 0;
+  for (int i = 60; i >= 0; i -= 4) {
+    int d = (v >> i) & 15;
+    if (d || n || i == 0) t[n++] = "0123456789abcdef"[d];
+  }
+  sb_cstr(b, "0x");
+  sb_str(b, t, n);
+}
+static void sb_dec(sb *b, uint64_t v) {
+  char t[20];
+  int n = 0;
+  do t[n++] = '0' + v % 10, v /= 10;
+  while (v);
+  while (n) sb_str(b, &t[--n], 1);
+}
+static void sb_base58(sb *b, const uint8_t k[32]) {
+  static const char alpha[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  uint8_t digits[48];
+  int nd = 0;
+  for (int i = 0; i < 32; i++) {
+    uint32_t carry = k[i];
+    for (int j = 0; j < nd; j++) {
+      carry += (uint32_t)digits[j] << 8;
+      digits[j] = carry % 58;
+      carry /= 58;
+    }
+    while (carry) digits[nd++] = carry % 58, carry /= 58;
+  }
+  for (int i = 0; i < 32 && k[i] == 0; i++) sb_str(b, "1", 1);
+  while (nd) sb_str(b, &alpha[digits[--nd]], 1);
+}
+static void sb_base64(sb *b, const uint8_t *s, uint64_t n) {
+  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  uint64_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+    char o[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+    sb_str(b, o, 4);
+  }
+  if (n - i == 1) {
+    uint32_t v = (uint32_t)s[i] << 16;
+    char o[4] = {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+    sb_str(b, o, 4);
+  } else if (n - i == 2) {
+    uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8;
+    char o[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+    sb_str(b, o, 4);
+  }
+}
+
+/* A log line needs up to prefix + the message; logs above 10,000 bytes are truncated by
+ * the collector anyway, so lines are built in an arena buffer of the right size. */
+static sb sb_new(size_t cap) {
+  sb b = {svc_alloc(cap ? cap : 1), 0, cap};
+  if (!b.p) b.cap = 0;
+  return b;
+}
+
+/* ---------------------------------------------------------------- syscalls */
+
+typedef int (*svc_fn)(svc_ctx *c, const uint64_t *a, uint64_t *r0);
+
+static int sys_abort(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a, (void)r0;
+  return svc_fail(c, "Abort", "program aborted");
+}
+
+static int sys_panic(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)r0;
+  if (svc_consume(c, a[1])) return -1;
+  uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
+  if (!s) return -1;
+  if (!valid_utf8(s, a[1])) return svc_fail(c, "InvalidString", "panic file name is not UTF-8");
+  sb b = sb_new(a[1] + 64);
+  sb_cstr(&b, "SBF program Panicked in ");
+  sb_str(&b, (const char *)s, a[1]);
+  sb_cstr(&b, " at ");
+  sb_dec(&b, a[2]);
+  sb_cstr(&b, ":");
+  sb_dec(&b, a[3]);
+  svc_fail(c, "Panic", 0);
+  size_t n = b.n < sizeof c->err_detail - 1 ? b.n : sizeof c->err_detail - 1;
+  svc_memcpy(c->err_detail, b.p, n);
+  c->err_detail[n] = 0;
+  return -1;
+}
+
+static int sys_log(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  uint64_t cost = a[1] > CU_SYSCALL_BASE ? a[1] : CU_SYSCALL_BASE;
+  if (svc_consume(c, cost)) return -1;
+  uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
+  if (!s) return -1;
+  if (!valid_utf8(s, a[1])) return svc_fail(c, "InvalidString", "log message is not UTF-8");
+  sb b = sb_new(13 + a[1]);
+  sb_cstr(&b, "Program log: ");
+  sb_str(&b, (const char *)s, a[1]);
+  svc_log(c, b.p, b.n);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_log_64(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_LOG_64)) return -1;
+  char buf[160];
+  sb b = {buf, 0, sizeof buf};
+  sb_cstr(&b, "Program log: ");
+  for (int i = 0; i < 5; i++) {
+    if (i) sb_cstr(&b, ", ");
+    sb_hex(&b, a[i]);
+  }
+  svc_log(c, b.p, b.n);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_log_cu(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a;
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  char buf[80];
+  sb b = {buf, 0, sizeof buf};
+  sb_cstr(&b, "Program consumption: ");
+  sb_dec(&b, c->remaining);
+  sb_cstr(&b, " units remaining");
+  svc_log(c, b.p, b.n);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_log_pubkey(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_LOG_PUBKEY)) return -1;
+  uint8_t *k = tr_type(c, SVC_LOAD, a[0], 32, 1);
+  if (!k) return -1;
+  char buf[64];
+  sb b = {buf, 0, sizeof buf};
+  sb_cstr(&b, "Program log: ");
+  sb_base58(&b, k);
+  svc_log(c, b.p, b.n);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_log_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  uint8_t *fields = tr_slice(c, SVC_LOAD, a[0], a[1], 16, 8);
+  if (!fields) return -1;
+  uint64_t per;
+  if (__builtin_mul_overflow((uint64_t)CU_SYSCALL_BASE, a[1], &per)) per = ~0ull;
+  if (svc_consume(c, per)) return -1;
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < a[1]; i++) {
+    uint64_t l = svc_rd64(fields + 16 * i + 8);
+    total = total + l < total ? ~0ull : total + l;
+  }
+  if (svc_consume(c, total)) return -1;
+  sb b = sb_new(14 + (total / 3 + 2) * 4 + a[1] + 16 > 20000 ? 20000 : 14 + (total / 3 + 2) * 4 + a[1] + 16);
+  sb_cstr(&b, "Program data: ");
+  for (uint64_t i = 0; i < a[1]; i++) {
+    uint64_t p = svc_rd64(fields + 16 * i), l = svc_rd64(fields + 16 * i + 8);
+    uint8_t *s = tr_slice(c, SVC_LOAD, p, l, 1, 1);
+    if (!s) return -1;
+    if (i) sb_cstr(&b, " ");
+    sb_base64(&b, s, l);
+  }
+  svc_log(c, b.p, b.n);
+  *r0 = 0;
+  return 0;
+}
+
+/* mem_ops.rs */
+static int mem_op_consume(svc_ctx *c, uint64_t n) {
+  uint64_t cost = n / CU_CPI_BYTES_PER_UNIT;
+  if (cost < CU_MEM_OP_BASE) cost = CU_MEM_OP_BASE;
+  return svc_consume(c, cost);
+}
+
+static int sys_memcpy(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (mem_op_consume(c, a[2])) return -1;
+  if (!is_nonoverlapping(a[1], a[2], a[0], a[2])) return svc_fail(c, "CopyOverlapping", "sol_memcpy_ ranges overlap");
+  uint8_t *d = tr_slice(c, SVC_STORE, a[0], a[2], 1, 1);
+  if (!d) return -1;
+  uint8_t *s = tr_slice(c, SVC_LOAD, a[1], a[2], 1, 1);
+  if (!s) return -1;
+  svc_memmove(d, s, a[2]);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_memmove(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (mem_op_consume(c, a[2])) return -1;
+  uint8_t *d = tr_slice(c, SVC_STORE, a[0], a[2], 1, 1);
+  if (!d) return -1;
+  uint8_t *s = tr_slice(c, SVC_LOAD, a[1], a[2], 1, 1);
+  if (!s) return -1;
+  svc_memmove(d, s, a[2]);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_memcmp(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (mem_op_consume(c, a[2])) return -1;
+  uint8_t *x = tr_slice(c, SVC_LOAD, a[0], a[2], 1, 1);
+  if (!x) return -1;
+  uint8_t *y = tr_slice(c, SVC_LOAD, a[1], a[2], 1, 1);
+  if (!y) return -1;
+  uint8_t *res = tr_type(c, SVC_STORE, a[3], 4, 4);
+  if (!res) return -1;
+  int32_t v = 0;
+  for (uint64_t i = 0; i < a[2]; i++)
+    if (x[i] != y[i]) {
+      v = (int32_t)x[i] - (int32_t)y[i];
+      break;
+    }
+  svc_wr32(res, (uint32_t)v);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_memset(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (mem_op_consume(c, a[2])) return -1;
+  uint8_t *d = tr_slice(c, SVC_STORE, a[0], a[2], 1, 1);
+  if (!d) return -1;
+  svc_memset(d, (int)(uint8_t)a[1], a[2]);
+  *r0 = 0;
+  return 0;
+}
+
+/* SyscallHash for sha256, keccak256, blake3 (all priced like sha256) */
+static int hash_syscall(svc_ctx *c, const uint64_t *a, uint64_t *r0, int which) {
+  if (a[1] > CU_SHA256_MAX_SLICES) return svc_fail(c, "TooManySlices", "hashing too many sequences");
+  if (svc_consume(c, CU_SHA256_BASE)) return -1;
+  uint8_t *out = tr_slice(c, SVC_STORE, a[2], 32, 1, 1);
+  if (!out) return -1;
+  static uint8_t st[SVC_BLAKE3_STATE] __attribute__((aligned(16)));
+  if (which == 0) svc_sha256_init(st);
+  else if (which == 1) svc_keccak256_init(st);
+  else svc_blake3_init(st);
+  if (a[1] > 0) {
+    uint8_t *vals = tr_slice(c, SVC_LOAD, a[0], a[1], 16, 8);
+    if (!vals) return -1;
+    for (uint64_t i = 0; i < a[1]; i++) {
+      uint64_t p = svc_rd64(vals + 16 * i), l = svc_rd64(vals + 16 * i + 8);
+      uint8_t *s = tr_slice(c, SVC_LOAD, p, l, 1, 1);
+      if (!s) return -1;
+      uint64_t cost = CU_SHA256_BYTE * (l / 2);
+      if (cost < CU_MEM_OP_BASE) cost = CU_MEM_OP_BASE;
+      if (svc_consume(c, cost)) return -1;
+      if (which == 0) svc_sha256_update(st, s, l);
+      else if (which == 1) svc_keccak256_update(st, s, l);
+      else svc_blake3_update(st, s, l);
+    }
+  }
+  uint8_t h[32];
+  if (which == 0) svc_sha256_final(st, h);
+  else if (which == 1) svc_keccak256_final(st, h);
+  else svc_blake3_final(st, h);
+  svc_memcpy(out, h, 32);
+  *r0 = 0;
+  return 0;
+}
+static int sys_sha256(svc_ctx *c, const uint64_t *a, uint64_t *r0) { return hash_syscall(c, a, r0, 0); }
+static int sys_keccak256(svc_ctx *c, const uint64_t *a, uint64_t *r0) { return hash_syscall(c, a, r0, 1); }
+static int sys_blake3(svc_ctx *c, const uint64_t *a, uint64_t *r0) { return hash_syscall(c, a, r0, 2); }
+
+/* ---------------------------------------------------------------- program derived addresses */
+
+#define MAX_SEEDS 16
+#define MAX_SEED_LEN 32
+
+typedef struct seeds {
+  uint64_t n;
+  const uint8_t *p[MAX_SEEDS + 1];
+  uint64_t len[MAX_SEEDS + 1];
+} seeds;
+
+static int translate_seeds(svc_ctx *c, const uint64_t *a, seeds *sd, const uint8_t **program_id) {
+  uint8_t *desc = tr_slice(c, SVC_LOAD, a[0], a[1], 16, 8);
+  if (!desc) return -1;
+  if (a[1] > MAX_SEEDS) return svc_fail(c, "BadSeeds", "MaxSeedLengthExceeded");
+  sd->n = a[1];
+  for (uint64_t i = 0; i < a[1]; i++) {
+    uint64_t p = svc_rd64(desc + 16 * i), l = svc_rd64(desc + 16 * i + 8);
+    if (l > MAX_SEED_LEN) return svc_fail(c, "BadSeeds", "MaxSeedLengthExceeded");
+    uint8_t *s = tr_slice(c, SVC_LOAD, p, l, 1, 1);
+    if (!s) return -1;
+    sd->p[i] = s, sd->len[i] = l;
+  }
+  *program_id = tr_type(c, SVC_LOAD, a[2], 32, 1);
+  return *program_id ? 0 : -1;
+}
+
+/* Pubkey::create_program_address: 0 and the address, or -1 (InvalidSeeds / too long). */
+static int create_pda(const seeds *sd, const uint8_t *program_id, uint8_t out[32]) {
+  if (sd->n > MAX_SEEDS) return -1;
+  for (uint64_t i = 0; i < sd->n; i++)
+    if (sd->len[i] > MAX_SEED_LEN) return -1;
+  uint8_t st[SVC_SHA256_STATE] __attribute__((aligned(16)));
+  svc_sha256_init(st);
+  for (uint64_t i = 0; i < sd->n; i++) svc_sha256_update(st, sd->p[i], sd->len[i]);
+  svc_sha256_update(st, program_id, 32);
+  svc_sha256_update(st, (const uint8_t *)"ProgramDerivedAddress", 21);
+  svc_sha256_final(st, out);
+  return svc_ed25519_on_curve(out) ? -1 : 0;
+}
+
+static int sys_create_program_address(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_CREATE_PROGRAM_ADDRESS)) return -1;
+  seeds sd;
+  const uint8_t *pid;
+  if (translate_seeds(c, a, &sd, &pid)) return -1;
+  uint8_t addr[32];
+  if (create_pda(&sd, pid, addr)) {
+    *r0 = 1;
+    return 0;
+  }
+  uint8_t *out = tr_slice(c, SVC_STORE, a[3], 32, 1, 1);
+  if (!out) return -1;
+  svc_memcpy(out, addr, 32);
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_try_find_program_address(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_CREATE_PROGRAM_ADDRESS)) return -1;
+  seeds sd;
+  const uint8_t *pid;
+  if (translate_seeds(c, a, &sd, &pid)) return -1;
+  uint8_t bump = 0xFF;
+  sd.p[sd.n] = &bump;
+  sd.len[sd.n] = 1;
+  sd.n++;
+  for (int i = 0; i < 255; i++) {
+    uint8_t addr[32];
+    if (create_pda(&sd, pid, addr) == 0) {
+      uint8_t *bump_out = tr_type(c, SVC_STORE, a[4], 1, 1);
+      if (!bump_out) return -1;
+      uint8_t *out = tr_slice(c, SVC_STORE, a[3], 32, 1, 1);
+      if (!out) return -1;
+      if (!is_nonoverlapping((uint64_t)(uintptr_t)bump_out, 1, (uint64_t)(uintptr_t)out, 32))
+        return svc_fail(c, "CopyOverlapping", "bump seed overlaps the address");
+      *bump_out = bump;
+      svc_memcpy(out, addr, 32);
+      *r0 = 0;
+      return 0;
+    }
+    bump--;
+    if (svc_consume(c, CU_CREATE_PROGRAM_ADDRESS)) return -1;
+  }
+  *r0 = 1;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- sysvars, return data, misc */
+
+static int get_sysvar(svc_ctx *c, uint32_t kind, uint64_t size, uint64_t addr, uint64_t *r0) {
+  const svc_sysvar *sv = 0;
+  for (uint32_t i = 0; i < c->req.n_sysvars; i++)
+    if (c->req.sysvars[i].kind == kind) sv = &c->req.sysvars[i];
+  if (!sv || sv->len != size) return svc_fail(c, "UnsupportedSysvar", "sysvar not provided");
+  if (svc_consume(c, CU_SYSVAR_BASE + size)) return -1;
+  uint8_t *out = tr_type(c, SVC_STORE, addr, size, 8);
+  if (!out) return -1;
+  svc_memcpy(out, sv->value, size);
+  *r0 = 0;
+  return 0;
+}
+static int sys_clock(svc_ctx *c, const uint64_t *a, uint64_t *r0) { return get_sysvar(c, SVC_SYSVAR_CLOCK, 40, a[0], r0); }
+static int sys_rent(svc_ctx *c, const uint64_t *a, uint64_t *r0) { return get_sysvar(c, SVC_SYSVAR_RENT, 24, a[0], r0); }
+static int sys_epoch_schedule(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  return get_sysvar(c, SVC_SYSVAR_EPOCH_SCHEDULE, 40, a[0], r0);
+}
+
+static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  uint64_t cost = a[1] / CU_CPI_BYTES_PER_UNIT + CU_SYSCALL_BASE;
+  if (svc_consume(c, cost)) return -1;
+  if (a[1] > MAX_RETURN_DATA) return svc_fail(c, "ReturnDataTooLarge", "return data above 1024 bytes");
+  uint8_t *s = a[1] ? tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1) : empty_slice;
+  if (!s) return -1;
+  svc_memcpy(c->return_data, s, a[1]);
+  c->return_len = (uint32_t)a[1];
+  svc_memcpy(c->return_program_id, c->req.program_id, 32);
+  c->has_return_data = 1;
+  *r0 = 0;
+  return 0;
+}
+
+static int sys_get_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  uint64_t full = c->has_return_data ? c->return_len : 0;
+  uint64_t len = a[1] < full ? a[1] : full;
+  if (len) {
+    if (svc_consume(c, (len + 32) / CU_CPI_BYTES_PER_UNIT)) return -1;
+    uint8_t *out = tr_slice(c, SVC_STORE, a[0], len, 1, 1);
+    if (!out) return -1;
+    uint8_t *pid = tr_type(c, SVC_STORE, a[2], 32, 1);
+    if (!pid) return -1;
+    if (!is_nonoverlapping((uint64_t)(uintptr_t)out, len, (uint64_t)(uintptr_t)pid, 32))
+      return svc_fail(c, "CopyOverlapping", "return data overlaps the program id");
+    svc_memcpy(out, c->return_data, len);
+    if (c->has_return_data) svc_memcpy(pid, c->return_program_id, 32);
+    else svc_memset(pid, 0, 32);
+  }
+  *r0 = full;
+  return 0;
+}
+
+static int sys_stack_height(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a;
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  *r0 = 1; /* a top-level instruction */
+  return 0;
+}
+
+static int sys_remaining_cu(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a;
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  *r0 = c->remaining;
+  return 0;
+}
+
+/* BpfAllocator: bump allocation in the heap region, no free. */
+static int sys_alloc_free(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  uint64_t align = check_aligned(c) ? 8 : 1, size = a[0];
+  *r0 = 0;
+  if (size > (uint64_t)INT64_MAX - (align - 1)) return 0; /* Layout::from_size_align fails */
+  if (a[1] != 0) return 0;
+  uint64_t pad = (align - (c->heap_pos & (align - 1))) & (align - 1);
+  uint64_t start = c->heap_pos + pad;
+  if (start < c->heap_pos || start > c->req.heap_size || size > c->req.heap_size - start) return 0;
+  c->heap_pos = start + size;
+  *r0 = MM_HEAP_START + start;
+  return 0;
+}
+
+static int sys_invoke(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a, (void)r0;
+  return svc_fail(c, "UnsupportedCPI", "cross-program invocation is not supported");
+}
+
+/* ---------------------------------------------------------------- registry */
+
+static const struct {
+  const char *name;
+  svc_fn fn;
+} table[] = {
+    {"abort", sys_abort},
+    {"sol_panic_", sys_panic},
+    {"sol_log_", sys_log},
+    {"sol_log_64_", sys_log_64},
+    {"sol_log_compute_units_", sys_log_cu},
+    {"sol_log_pubkey", sys_log_pubkey},
+    {"sol_log_data", sys_log_data},
+    {"sol_create_program_address", sys_create_program_address},
+    {"sol_try_find_program_address", sys_try_find_program_address},
+    {"sol_sha256", sys_sha256},
+    {"sol_keccak256", sys_keccak256},
+    {"sol_blake3", sys_blake3},
+    {"sol_get_clock_sysvar", sys_clock},
+    {"sol_get_epoch_schedule_sysvar", sys_epoch_schedule},
+    {"sol_get_rent_sysvar", sys_rent},
+    {"sol_memcpy_", sys_memcpy},
+    {"sol_memmove_", sys_memmove},
+    {"sol_memcmp_", sys_memcmp},
+    {"sol_memset_", sys_memset},
+    {"sol_get_stack_height", sys_stack_height},
+    {"sol_set_return_data", sys_set_return_data},
+    {"sol_get_return_data", sys_get_return_data},
+    {"sol_invoke_signed_c", sys_invoke},
+    {"sol_invoke_signed_rust", sys_invoke},
+    {"sol_alloc_free_", sys_alloc_free},
+    {"sol_remaining_compute_units", sys_remaining_cu},
+};
+#define NSYSCALLS (int)(sizeof table / sizeof table[0])
+
+static uint32_t keys[NSYSCALLS];
+static int keys_ready;
+
+int svc_syscall_lookup(uint32_t key) {
+  if (!keys_ready) {
+    for (int i = 0; i < NSYSCALLS; i++) keys[i] = svc_murmur3_32((const uint8_t *)table[i].name, svc_strlen(table[i].name), 0);
+    keys_ready = 1;
+  }
+  for (int i = 0; i < NSYSCALLS; i++)
+    if (keys[i] == key) return i;
+  return -1;
+}
+
+int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) { return table[idx].fn(c, args, r0); }
+
+const char *svc_syscall_name(int idx) { return table[idx].name; }
