@@ -10,7 +10,7 @@ BENCHCOUNT ?= 6
 BENCHTIME  ?= 1s
 REPORTS   ?= reports/runs/$(shell date -u +%Y%m%dT%H%M%SZ)
 
-.PHONY: all deps build test test-short fuzz-smoke bench corpus conformance vet fmt clean
+.PHONY: all deps build test test-short fuzz-smoke bench corpus conformance compare baseline vet fmt clean
 
 all: build
 
@@ -31,13 +31,26 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test $(GOFLAGS) -timeout 14m ./...
 
-## bench: Go benchmarks in benchstat-readable form (bench.txt)
-bench: deps
-	$(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt
+## bench: Go benchmarks, then `sbpf-pvm bench` over the corpus (one line per timed run:
+## ns/op, CU/op, gas/op, gas/CU), all in benchstat-readable form in bench.txt
+bench: deps build corpus
+	bash -o pipefail -c "$(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt"
+	bash -o pipefail -c "$(BIN) bench --repeat $(BENCHCOUNT) --out $(REPORTS)-bench $(BENCH_FLAGS) | tee -a bench.txt"
 
 ## conformance: build everything, run the corpus on every runner, write the report
+## (reports/runs/<timestamp>/ and reports/latest); CONFORMANCE_FLAGS adds flags,
+## e.g. CONFORMANCE_FLAGS='--filter counter/*'
 conformance: deps build corpus
-	$(BIN) conformance --out $(REPORTS)
+	$(BIN) conformance --out $(REPORTS) $(CONFORMANCE_FLAGS)
+
+## compare: compare reports/latest with the committed baseline (new failures, gas +10%)
+compare: build
+	$(BIN) report compare reports/baseline/summary.json reports/latest/summary.json --md reports/latest/compare.md
+
+## baseline: make the latest conformance run the committed baseline
+baseline:
+	mkdir -p reports/baseline
+	cp reports/latest/summary.json reports/baseline/summary.json
 
 vet:
 	$(GO) vet ./...

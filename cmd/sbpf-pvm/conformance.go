@@ -134,7 +134,9 @@ func cfExecute(cmd *cobra.Command, f *cfFlags, command string, extra func(*harne
 			out += "-bench"
 		}
 	}
-	if filepath.Base(filepath.Dir(filepath.Clean(out))) == "runs" {
+	// Only conformance runs become reports/latest: a bench run's numbers are measured
+	// differently (serial, repeated) and would hide the last conformance report.
+	if command == "conformance" && filepath.Base(filepath.Dir(filepath.Clean(out))) == "runs" {
 		latest = filepath.Join(filepath.Dir(filepath.Dir(filepath.Clean(out))), "latest")
 	}
 
