@@ -7,10 +7,10 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
 )
 
-func reg(n int64) asm.Operand          { return asm.Operand{Kind: asm.OpRegister, Reg: n} }
-func imm(v int64) asm.Operand          { return asm.Operand{Kind: asm.OpInteger, Value: v} }
-func mem(r, off int64) asm.Operand     { return asm.Operand{Kind: asm.OpMemory, Reg: r, Value: off} }
-func label(name string) asm.Operand    { return asm.Operand{Kind: asm.OpLabel, Label: name} }
+func reg(n int64) asm.Operand       { return asm.Operand{Kind: asm.OpRegister, Reg: n} }
+func imm(v int64) asm.Operand       { return asm.Operand{Kind: asm.OpInteger, Value: v} }
+func mem(r, off int64) asm.Operand  { return asm.Operand{Kind: asm.OpMemory, Reg: r, Value: off} }
+func label(name string) asm.Operand { return asm.Operand{Kind: asm.OpLabel, Label: name} }
 func ins(name string, ops ...asm.Operand) asm.Statement {
 	if len(ops) == 0 {
 		ops = nil
