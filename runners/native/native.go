@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
@@ -119,7 +120,10 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 	}
 	prevRemaining := ic.Remaining()
 	cfg := exe.Config()
-	mem, err := sbpf.NewStandardMapping(exe, make([]byte, cfg.StackSize()), make([]byte, ic.HeapSize), in.Buffer, nil)
+	stack, heap := getZeroed(&stackPool, cfg.StackSize()), getZeroed(&heapPool, int(ic.HeapSize))
+	defer stackPool.Put(&stack)
+	defer heapPool.Put(&heap)
+	mem, err := sbpf.NewStandardMapping(exe, stack, heap, in.Buffer, nil)
 	if err != nil {
 		ic.Log("Failed to create SBF VM: " + err.Error())
 		final := solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure)
@@ -161,6 +165,20 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 	}
 	res.Diff = solana.ComputeDiff(pre, post)
 	return finish()
+}
+
+// bufPool recycles stack and heap buffers between runs (Agave keeps a VmMemoryPool for
+// the same reason); a buffer is zeroed before reuse, so every run starts from zeroed
+// memory.
+var stackPool, heapPool sync.Pool
+
+func getZeroed(pool *sync.Pool, n int) []byte {
+	if p, ok := pool.Get().(*[]byte); ok && cap(*p) >= n {
+		b := (*p)[:n]
+		clear(b)
+		return b
+	}
+	return make([]byte, n)
 }
 
 func originalLens(in *solana.Input) []int {
