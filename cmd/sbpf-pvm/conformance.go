@@ -16,7 +16,27 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sbpf-pvm/sbpf-pvm/harness"
+	"github.com/sbpf-pvm/sbpf-pvm/pvm"
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
+	interpsvc "github.com/sbpf-pvm/sbpf-pvm/runners/interp-svc"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/native"
 )
+
+// cfRegistered wires the runners that exist into the harness registry. It is a
+// variable initializer, not an init function, so that it runs before the flag help
+// texts (which list the registered runners) are built. The transpiled runner joins
+// here when runners/transpiled lands.
+var cfRegistered = func() bool {
+	harness.Register(native.Name, func(harness.Options) (runners.Runner, error) { return native.New(), nil })
+	harness.Register(interpsvc.Name, func(o harness.Options) (runners.Runner, error) {
+		p, err := pvm.ParseProfile(o.Profile)
+		if err != nil {
+			return nil, err
+		}
+		return interpsvc.New(p), nil
+	})
+	return true
+}()
 
 // cfValidator is the node layer the harness passes every successful diff through.
 var cfValidator harness.DiffValidator = harness.NodeValidator{}
