@@ -19,6 +19,8 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/syscalls"
+	"github.com/sbpf-pvm/sbpf-pvm/solana"
 	"github.com/spf13/cobra"
 )
 
@@ -71,19 +73,6 @@ type execcliResult struct {
 	ComputeUnits     uint64  `json:"compute_units"`
 }
 
-// execcliMeter is a plain compute meter (anza's TestContextObject).
-type execcliMeter struct{ remaining uint64 }
-
-func (m *execcliMeter) Consume(units uint64) {
-	if units > m.remaining {
-		m.remaining = 0
-		return
-	}
-	m.remaining -= units
-}
-
-func (m *execcliMeter) Remaining() uint64 { return m.remaining }
-
 func execcliInput() ([]byte, error) {
 	if execcliOpts.input != "" && execcliOpts.inputFile != "" {
 		return nil, usagef("--input and --input-file are exclusive")
@@ -129,10 +118,12 @@ func execcliRun(cmd *cobra.Command, args []string) error {
 		cfg.EnabledVersions = [2]sbpf.Version{version, version}
 	}
 	loader := sbpf.NewLoader(cfg)
-	meter := &execcliMeter{remaining: execcliOpts.budget}
-	if err := execcliRegisterSyscalls(loader); err != nil {
+	if err := syscalls.Register(loader); err != nil {
 		return fmt.Errorf("registering syscalls: %w", err)
 	}
+	// The invoke context is the compute meter and what the syscalls see.
+	ic := syscalls.NewInvokeContext(solana.PublicKey{}, execcliOpts.budget)
+	ic.HeapSize = uint64(execcliOpts.heap)
 
 	var exe *sbpf.Executable
 	var loadErr error
@@ -157,7 +148,7 @@ func execcliRun(cmd *cobra.Command, args []string) error {
 		if merr != nil {
 			return fmt.Errorf("memory mapping: %w", merr)
 		}
-		vm := sbpf.NewVM(exe, meter, mem, nil)
+		vm := sbpf.NewVM(exe, ic, mem, ic)
 		count, r0, rerr := vm.Execute()
 		res.InstructionCount = count
 		if rerr != nil {
@@ -171,8 +162,13 @@ func execcliRun(cmd *cobra.Command, args []string) error {
 			res.Result = &r0
 		}
 	}
-	res.ComputeUnits = execcliOpts.budget - meter.Remaining()
+	res.ComputeUnits = execcliOpts.budget - ic.Remaining()
 	out := cmd.OutOrStdout()
+	if !execcliOpts.json {
+		for _, l := range ic.Logs {
+			fmt.Fprintln(cmd.ErrOrStderr(), l)
+		}
+	}
 	if execcliOpts.json {
 		b, err := json.Marshal(res)
 		if err != nil {
@@ -222,67 +218,4 @@ func execcliDetail(err error) string {
 		return ve.Kind + ": " + msg
 	}
 	return msg
-}
-
-// The syscalls `exec` registers until package sbpf/syscalls (Agave's full set with its
-// costs) is available: logging, abort and the meter syscalls, with Agave's costs.
-
-const execcliSyscallBaseCost = 100 // agave execution_budget syscall_base_cost and log_64_units
-
-// execcliBudgetExceeded is Agave's InstructionError::ComputationalBudgetExceeded.
-var execcliBudgetExceeded = fmt.Errorf("Computational budget exceeded")
-
-func execcliConsume(vm *sbpf.VM, units uint64) error {
-	m := vm.Meter()
-	exceeded := units > m.Remaining()
-	m.Consume(units)
-	if exceeded {
-		return execcliBudgetExceeded
-	}
-	return nil
-}
-
-func execcliRegisterSyscalls(l *sbpf.Loader) error {
-	defs := map[string]sbpf.SyscallFunc{
-		"abort": func(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) {
-			return 0, fmt.Errorf("Abort")
-		},
-		"sol_log_64_": func(vm *sbpf.VM, a, b, c, d, e uint64) (uint64, error) {
-			if err := execcliConsume(vm, execcliSyscallBaseCost); err != nil {
-				return 0, err
-			}
-			fmt.Fprintf(os.Stderr, "Program log: %#x, %#x, %#x, %#x, %#x\n", a, b, c, d, e)
-			return 0, nil
-		},
-		"sol_log_": func(vm *sbpf.VM, addr, n, _, _, _ uint64) (uint64, error) {
-			if err := execcliConsume(vm, max(execcliSyscallBaseCost, n)); err != nil {
-				return 0, err
-			}
-			b, err := vm.Memory.Translate(sbpf.Load, addr, n)
-			if err != nil {
-				return 0, err
-			}
-			fmt.Fprintf(os.Stderr, "Program log: %s\n", b)
-			return 0, nil
-		},
-		"sol_log_compute_units_": func(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) {
-			if err := execcliConsume(vm, execcliSyscallBaseCost); err != nil {
-				return 0, err
-			}
-			fmt.Fprintf(os.Stderr, "Program consumption: %d units remaining\n", vm.Meter().Remaining())
-			return 0, nil
-		},
-		"sol_remaining_compute_units": func(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) {
-			if err := execcliConsume(vm, execcliSyscallBaseCost); err != nil {
-				return 0, err
-			}
-			return vm.Meter().Remaining(), nil
-		},
-	}
-	for _, name := range []string{"abort", "sol_log_", "sol_log_64_", "sol_log_compute_units_", "sol_remaining_compute_units"} {
-		if err := l.RegisterSyscall(name, defs[name]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
