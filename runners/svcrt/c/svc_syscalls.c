@@ -309,7 +309,18 @@ static int sys_memset(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
 
 /* SyscallHash for sha256, keccak256, blake3 (all priced like sha256) */
 static int hash_syscall(svc_ctx *c, const uint64_t *a, uint64_t *r0, int which) {
-  if (a[1] > CU_SHA256_MAX_SLICES) return svc_fail(c, "TooManySlices", "hashing too many sequences");
+  if (a[1] > CU_SHA256_MAX_SLICES) {
+    static const char *const names[] = {"Sha256", "Keccak256", "Blake3"};
+    char buf[96];
+    sb b = {buf, 0, sizeof buf};
+    sb_cstr(&b, names[which]);
+    sb_cstr(&b, " Hashing ");
+    sb_dec(&b, a[1]);
+    sb_cstr(&b, " sequences in one syscall is over the limit ");
+    sb_dec(&b, CU_SHA256_MAX_SLICES);
+    svc_log(c, b.p, b.n);
+    return svc_fail(c, "TooManySlices", "Hashing too many sequences");
+  }
   if (svc_consume(c, CU_SHA256_BASE)) return -1;
   uint8_t *out = tr_slice(c, SVC_STORE, a[2], 32, 1, 1);
   if (!out) return -1;
@@ -516,7 +527,14 @@ static int sys_alloc_free(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
 
 static int sys_invoke(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   (void)a, (void)r0;
+  if (svc_consume(c, CU_INVOKE)) return -1;
   return svc_fail(c, "UnsupportedCPI", "cross-program invocation is not supported");
+}
+
+/* Registered so that programs importing them load as on Agave; calling one fails. */
+static int sys_unsupported(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a, (void)r0;
+  return svc_fail(c, "UnsupportedSyscall", "syscall not supported by sbpf-pvm");
 }
 
 /* ---------------------------------------------------------------- registry */
@@ -551,6 +569,19 @@ static const struct {
     {"sol_invoke_signed_rust", sys_invoke},
     {"sol_alloc_free_", sys_alloc_free},
     {"sol_remaining_compute_units", sys_remaining_cu},
+    {"sol_secp256k1_recover", sys_unsupported},
+    {"sol_curve_validate_point", sys_unsupported},
+    {"sol_curve_group_op", sys_unsupported},
+    {"sol_curve_multiscalar_mul", sys_unsupported},
+    {"sol_get_last_restart_slot", sys_unsupported},
+    {"sol_get_epoch_rewards_sysvar", sys_unsupported},
+    {"sol_get_processed_sibling_instruction", sys_unsupported},
+    {"sol_alt_bn128_group_op", sys_unsupported},
+    {"sol_big_mod_exp", sys_unsupported},
+    {"sol_poseidon", sys_unsupported},
+    {"sol_alt_bn128_compression", sys_unsupported},
+    {"sol_get_sysvar", sys_unsupported},
+    {"sol_get_epoch_stake", sys_unsupported},
 };
 #define NSYSCALLS (int)(sizeof table / sizeof table[0])
 
