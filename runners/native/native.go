@@ -114,21 +114,25 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 		return fail(solana.ErrorKind(err), err.Error())
 	}
 
-	if err := ic.ConsumeChecked(solana.HeapCost(ic.HeapSize, ic.Cost.HeapCost)); err != nil {
-		ic.Log("Program " + pid + " failed: " + err.Error())
-		return fail(solana.ErrorKind(err), err.Error())
-	}
+	// create_vm!: the "of Y" of the consumed line is read before the heap is paid for; a
+	// heap that cannot be paid for, or a mapping that cannot be built, fails the VM setup.
 	prevRemaining := ic.Remaining()
+	setupFailed := func(err error) *runners.Result {
+		ic.Log("Failed to create SBF VM: " + err.Error())
+		final := solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure)
+		ic.Log("Program " + pid + " failed: " + final.Error())
+		return fail(final.Kind, err.Error())
+	}
+	if err := ic.ConsumeChecked(solana.HeapCost(ic.HeapSize, ic.Cost.HeapCost)); err != nil {
+		return setupFailed(err)
+	}
 	cfg := exe.Config()
 	stack, heap := getZeroed(&stackPool, cfg.StackSize()), getZeroed(&heapPool, int(ic.HeapSize))
 	defer stackPool.Put(&stack)
 	defer heapPool.Put(&heap)
 	mem, err := sbpf.NewStandardMapping(exe, stack, heap, in.Buffer, nil)
 	if err != nil {
-		ic.Log("Failed to create SBF VM: " + err.Error())
-		final := solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure)
-		ic.Log("Program " + pid + " failed: " + final.Error())
-		return fail(final.Kind, err.Error())
+		return setupFailed(err)
 	}
 	vm := sbpf.NewVM(exe, ic, mem, ic)
 	consumed, r0, runErr := vm.Execute()
