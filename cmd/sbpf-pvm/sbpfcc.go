@@ -62,16 +62,6 @@ func init() {
 	rootCmd.AddCommand(sbpfccCmd)
 }
 
-// sbpfccClangArgs are the flags every C file is compiled with.
-func sbpfccClangArgs(opt string) []string {
-	return []string{
-		"-target", "bpfel", "-mcpu=v2", "-O" + opt,
-		"-fno-builtin", "-ffreestanding", "-fno-stack-protector", "-fno-jump-tables",
-		"-std=gnu11", "-Wall", "-Werror=implicit-function-declaration",
-		"-mllvm", "-bpf-stack-size=4096",
-	}
-}
-
 var sbpfccStackRe = regexp.MustCompile(`(?m)^(.*?):(\d+):\d+: error: Looks like the BPF stack limit is exceeded`)
 
 func sbpfccRun(cmd *cobra.Command, args []string) error {
@@ -97,7 +87,7 @@ func sbpfccRun(cmd *cobra.Command, args []string) error {
 		switch filepath.Ext(in) {
 		case ".c":
 			obj := filepath.Join(tmp, fmt.Sprintf("%d-%s.o", i, strings.TrimSuffix(filepath.Base(in), ".c")))
-			cargs := append(sbpfccClangArgs(o.opt), "-c", in, "-o", obj)
+			cargs := append(link.ClangFlags(o.opt), "-c", in, "-o", obj)
 			for _, d := range o.include {
 				cargs = append(cargs, "-I", d)
 			}

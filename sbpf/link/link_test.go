@@ -18,8 +18,7 @@ import (
 )
 
 // clangFlags are the flags `sbpf-pvm sbpf cc` uses.
-var clangFlags = []string{"-target", "bpfel", "-mcpu=v2", "-O2", "-fno-builtin", "-ffreestanding",
-	"-fno-stack-protector", "-mllvm", "-bpf-stack-size=4096"}
+var clangFlags = link.ClangFlags("2")
 
 // compile builds a C source with clang-19 into a BPF object. clang-19 is a hard
 // requirement of the test suite (`make test` installs it).
