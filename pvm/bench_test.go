@@ -146,3 +146,43 @@ func BenchmarkBranchyLoop(b *testing.B) {
 		b.Run(p.String(), func(b *testing.B) { benchLoop(b, p, branchyLoop(), []string{"ret"}, 100000, nil) })
 	}
 }
+
+// bigProgram is n blocks of ten mixed instructions ending in a branch.
+func bigProgram(p pvm.Profile, n int) *pvm.Program {
+	var items []asmItem
+	for i := 0; i < n; i++ {
+		items = append(items,
+			I(op(pvm.OpAdd64, a1, a2, a3, 0)),
+			I(op(pvm.OpLoadIndU64, a2, a1, 0, 8)),
+			I(op(pvm.OpMul64, a2, a3, a4, 0)),
+			I(op(pvm.OpStoreIndU32, a4, a1, 0, 16)),
+			I(op(pvm.OpShloLImm64, t0, a4, 0, 7)),
+			I(op(pvm.OpDivU64, t0, a1, t1, 0)),
+			I(op(pvm.OpSub64, t1, a2, t2, 0)),
+			I(op(pvm.OpMoveReg, s0, 0, s1, 0)),
+			I(op(pvm.OpAdd32, s0, a3, s1, 0)),
+			J(pvm.Inst{Op: pvm.OpBranchNeImm, Ra: a0, Imm: 0}, "top"),
+		)
+	}
+	items = append([]asmItem{L("top")}, items...)
+	prog, err := assemble(p, nil, items...)
+	if err != nil {
+		panic(err)
+	}
+	return prog
+}
+
+func BenchmarkDecode(b *testing.B) {
+	for _, p := range []pvm.Profile{pvm.GP072, pvm.GP080} {
+		prog := bigProgram(p, 10000)
+		b.Run(p.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := pvm.Decode(p, prog); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(prog.Code))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+		})
+	}
+}

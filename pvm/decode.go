@@ -1,6 +1,9 @@
 package pvm
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Internal pseudo-opcodes; they behave as trap.
 const (
@@ -83,6 +86,11 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 		d.lowPanic = 0x4000
 	}
 	n := uint32(len(code))
+	starts := 1
+	for _, b := range mask {
+		starts += bits.OnesCount8(b)
+	}
+	d.ins = make([]instr, 0, starts+starts/16)
 	d.idx = make([]int32, n+1)
 	for i := range d.idx {
 		d.idx[i] = -1

@@ -73,15 +73,19 @@ const (
 )
 
 type robEntry struct {
-	state uint8
-	left  int
-	deps  []int
-	regs  uint16
-	need  [numUnits]int
+	state      uint8
+	left       int
+	deps0, dep int32 // this entry's dependencies are depPool[deps0:dep]
+	regs       uint16
+	need       [numUnits]int
 }
 
+// simulator is reused across blocks so pricing a program allocates little. Entries before
+// head have retired: they satisfy every dependency and can be skipped.
 type simulator struct {
-	rob []robEntry
+	rob     []robEntry
+	depPool []int32
+	head    int
 }
 
 // simCost is the static pipeline description of one instruction.
@@ -244,6 +248,8 @@ func (g *gasModel) branchCost(i int, target uint64) int {
 // run simulates the block starting at instruction index start (spec §3.2).
 func (s *simulator) run(g *gasModel, start int) int64 {
 	s.rob = s.rob[:0]
+	s.depPool = s.depPool[:0]
+	s.head = 0
 	pc := start
 	cycles, d, e := 0, simDecodePerCycle, simStartPerCycle
 	units := unitLimits
@@ -253,7 +259,7 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 			c := g.costOf(pc)
 			if c.slots <= d && live < simROBSize {
 				if c.move {
-					for k := range s.rob {
+					for k := s.head; k < len(s.rob); k++ {
 						x := &s.rob[k]
 						if x.regs&c.src != 0 {
 							x.regs |= c.dst
@@ -265,16 +271,16 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 					pc++
 					continue
 				}
-				var deps []int
-				for k := range s.rob {
+				d0 := int32(len(s.depPool))
+				for k := s.head; k < len(s.rob); k++ {
 					if c.src&s.rob[k].regs != 0 {
-						deps = append(deps, k)
+						s.depPool = append(s.depPool, int32(k))
 					}
 				}
-				for k := range s.rob {
+				for k := s.head; k < len(s.rob); k++ {
 					s.rob[k].regs &^= c.dst
 				}
-				s.rob = append(s.rob, robEntry{state: stDecoded, left: c.cycles, deps: deps, regs: c.dst, need: c.need})
+				s.rob = append(s.rob, robEntry{state: stDecoded, left: c.cycles, deps0: d0, dep: int32(len(s.depPool)), regs: c.dst, need: c.need})
 				live++
 				d -= c.slots
 				if g.d.isTerm(pc) {
@@ -302,7 +308,7 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 		// Advance one cycle; every condition reads the state from before this step.
 		d, e = simDecodePerCycle, simStartPerCycle
 		cycles++
-		for k := range s.rob {
+		for k := s.head; k < len(s.rob); k++ {
 			x := &s.rob[k]
 			if x.state == stExecuting && x.left == 1 {
 				for u := range units {
@@ -311,7 +317,8 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 			}
 		}
 		prefixDone := true
-		for k := range s.rob {
+		newHead := s.head
+		for k := s.head; k < len(s.rob); k++ {
 			x := &s.rob[k]
 			prev, prevLeft := x.state, x.left
 			prefixDone = prefixDone && (prev == stFinished || prev == stRetired)
@@ -321,6 +328,7 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 					live--
 				}
 				x.state = stRetired
+				newHead = k + 1
 			case prev == stDecoded:
 				x.state = stWaiting
 			case prev == stExecuting && prevLeft == 0:
@@ -330,6 +338,7 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 				x.left--
 			}
 		}
+		s.head = newHead
 	}
 }
 
@@ -337,7 +346,7 @@ func (s *simulator) run(g *gasModel, start int) int64 {
 // have finished their latency, or -1.
 func (s *simulator) startable(units *[numUnits]int) int {
 next:
-	for k := range s.rob {
+	for k := s.head; k < len(s.rob); k++ {
 		x := &s.rob[k]
 		if x.state != stWaiting {
 			continue
@@ -347,7 +356,7 @@ next:
 				continue next
 			}
 		}
-		for _, dep := range x.deps {
+		for _, dep := range s.depPool[x.deps0:x.dep] {
 			if s.rob[dep].left != 0 {
 				continue next
 			}
