@@ -54,14 +54,6 @@ func init() {
 	f.StringVar(&runOpts.runner, "runner", native.Name, "runner name ("+strings.Join(runcliNames(), ", ")+")")
 	f.BoolVar(&runOpts.json, "json", false, "print the Result as JSON")
 	rootCmd.AddCommand(runCmd)
-	// Make the reference runner available to the harness (conformance, bench) unless
-	// another file already did.
-	for _, n := range harness.Registered() {
-		if n == native.Name {
-			return
-		}
-	}
-	harness.Register(native.Name, func(harness.Options) (runners.Runner, error) { return native.New(), nil })
 }
 
 // runcliNames lists every runner name `run` accepts.
