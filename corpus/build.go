@@ -1,0 +1,71 @@
+package corpus
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/link"
+)
+
+// Build compiles every program under root/programs the way `make corpus` does (C with
+// clang-19 and sbpf/link, assembly with sbpf/asm) and returns the shared objects by
+// program name. It writes nothing into the tree; clang's objects go to a temporary
+// directory. clang is the compiler binary ("clang-19" when empty).
+func Build(root, clang string) (map[string][]byte, error) {
+	if clang == "" {
+		clang = "clang-19"
+	}
+	dirs, err := filepath.Glob(filepath.Join(root, "programs", "*"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(dirs)
+	tmp, err := os.MkdirTemp("", "corpus-build-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	out := map[string][]byte{}
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		cs, _ := filepath.Glob(filepath.Join(dir, "*.c"))
+		if len(cs) > 0 {
+			var objs []link.Object
+			for i, c := range cs {
+				o := filepath.Join(tmp, fmt.Sprintf("%s-%d.o", name, i))
+				args := append(link.ClangFlags("2"), "-I", filepath.Join(root, "sdk"), "-c", c, "-o", o)
+				if msg, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+					return nil, fmt.Errorf("corpus: %s: %v (run `make deps`?)\n%s", c, err, strings.TrimSpace(string(msg)))
+				}
+				data, err := os.ReadFile(o)
+				if err != nil {
+					return nil, err
+				}
+				objs = append(objs, link.Object{Name: c, Data: data})
+			}
+			so, err := link.Link(objs, link.Options{})
+			if err != nil {
+				return nil, fmt.Errorf("corpus: %s: %w", name, err)
+			}
+			out[name] = so
+			continue
+		}
+		src := filepath.Join(dir, name+".s")
+		text, err := os.ReadFile(src)
+		if err != nil {
+			continue // not a program directory
+		}
+		so, err := asm.AssembleELF(string(text), sbpf.V0)
+		if err != nil {
+			return nil, fmt.Errorf("corpus: %s: %w", src, err)
+		}
+		out[name] = so
+	}
+	return out, nil
+}
