@@ -10,6 +10,7 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	interpsvc "github.com/sbpf-pvm/sbpf-pvm/runners/interp-svc"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/native"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/svcrt"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
@@ -45,6 +46,13 @@ func mkCase(name, src string, v sbpf.Version, budget uint64) *runners.Case {
 	c.SetProgramBytes(elf)
 	Expect(c.Validate()).To(Succeed())
 	return c
+}
+
+// reference is the native runner's result.
+func reference(c *runners.Case) *runners.Result {
+	res, err := native.New().Run(context.Background(), c)
+	Expect(err).NotTo(HaveOccurred())
+	return res
 }
 
 // agreementFields is what DESIGN.md compares, plus the instruction count.
@@ -382,7 +390,7 @@ var programs = []prog{
 	{"hash too many slices", sbpf.V0, 10000, "mov64 r2, 20001\nsyscall sol_sha256\nexit"},
 }
 
-var _ = Describe("agreement with the Go sBPF VM", func() {
+var _ = Describe("agreement with the native runner", func() {
 	for _, p := range programs {
 		p := p
 		It("agrees on "+p.name+" (host build of the service)", func() {

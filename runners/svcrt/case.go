@@ -1,9 +1,12 @@
 package svcrt
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/syscalls"
 	"github.com/sbpf-pvm/sbpf-pvm/solana"
 )
@@ -73,9 +76,19 @@ func FromCase(c *runners.Case) (*Prepared, error) {
 }
 
 // Result turns the guest's response into a runners.Result (without gas, wall time and
-// sizes, which the runner fills). The state diff is computed with package solana from the
-// accounts before and the changes the guest reported, so it has exactly the native form.
+// sizes, which the runner fills), the way runners/native reports an execution: the log
+// lines Agave adds around the program's own ("consumed", "return", "success" / "failed:"),
+// the whole budget burnt by a VM fault, return data only when non-empty, and the state
+// diff computed with package solana from the accounts before and the changes reported.
 func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runners.Result, error) {
+	switch resp.Status {
+	case StatusOK, StatusFailure:
+	case StatusBadRequest:
+		return nil, fmt.Errorf("svcrt: the service rejected the request: %s", resp.ErrorDetail)
+	default:
+		return nil, fmt.Errorf("svcrt: service fault %s: %s", resp.ErrorKind, resp.ErrorDetail)
+	}
+	pid := p.Instr.ProgramID.String()
 	res := &runners.Result{
 		Case:             c.Name,
 		Runner:           runner,
@@ -83,28 +96,55 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 		ExitCode:         resp.ExitCode,
 		ComputeUnits:     resp.ComputeUnits,
 		InstructionCount: resp.InstructionCount,
-		Logs:             append([]string{}, resp.Logs...),
 		Diff:             runners.StateDiff{},
 	}
+	logs := newCollector(resp.Logs)
 	fail := func(kind, detail string) {
 		res.Status = runners.StatusFailure
 		k := kind
 		res.Error = &k
 		res.ErrorDetail = detail
 	}
-	switch resp.Status {
-	case StatusOK:
-		if resp.ExitCode != 0 {
-			fail(solana.InstructionErrorFromReturn(resp.ExitCode).Kind, "")
-		}
-	case StatusFailure:
+	heapCost := solana.HeapCost(p.Request.HeapSize, solana.DefaultExecutionCost().HeapCost)
+	switch resp.Origin {
+	case OriginLoad:
+		logs.log("Program is not deployed")
+		logs.log("Program " + pid + " failed: " + solana.NewInstructionError(solana.UnsupportedProgramID).Error())
 		fail(resp.ErrorKind, resp.ErrorDetail)
-	case StatusBadRequest:
-		return nil, fmt.Errorf("svcrt: the service rejected the request: %s", resp.ErrorDetail)
+	case OriginSetup:
+		logs.log("Failed to create SBF VM: " + resp.ErrorDetail)
+		logs.log("Program " + pid + " failed: " + solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure).Error())
+		fail(resp.ErrorKind, resp.ErrorDetail)
 	default:
-		return nil, fmt.Errorf("svcrt: service fault %s: %s", resp.ErrorKind, resp.ErrorDetail)
+		consumed := resp.ComputeUnits - min(resp.ComputeUnits, heapCost)
+		logs.log(fmt.Sprintf("Program %s consumed %d of %d compute units", pid, consumed, p.Request.ComputeBudget))
+		if resp.ReturnData != nil && len(resp.ReturnData.Data) > 0 {
+			logs.log("Program return: " + pid + " " + base64.StdEncoding.EncodeToString(resp.ReturnData.Data))
+		}
+		switch {
+		case resp.Origin == OriginVM || resp.Origin == OriginSyscall:
+			if resp.Origin == OriginVM {
+				res.ComputeUnits = p.Request.ComputeBudget // deplete_cu_meter_on_vm_failure
+			}
+			logs.log("Program " + pid + " failed: " + failureText(resp))
+			fail(resp.ErrorKind, resp.ErrorDetail)
+		case resp.Status == StatusOK && resp.ExitCode != 0:
+			ierr := solana.InstructionErrorFromReturn(resp.ExitCode)
+			logs.log("Program " + pid + " failed: " + ierr.Error())
+			fail(ierr.Kind, ierr.Error())
+		case resp.Origin == OriginDeserialize:
+			ierr := solana.NewInstructionError(resp.ErrorKind)
+			logs.log("Program " + pid + " failed: " + ierr.Error())
+			fail(resp.ErrorKind, ierr.Error())
+		default:
+			logs.log("Program " + pid + " success")
+			if resp.Origin == OriginBalance {
+				fail(resp.ErrorKind, solana.NewInstructionError(resp.ErrorKind).Error())
+			}
+		}
 	}
-	if resp.ReturnData != nil {
+	res.Logs = logs.msgs
+	if resp.ReturnData != nil && len(resp.ReturnData.Data) > 0 {
 		res.ReturnData = &runners.ReturnData{ProgramID: solana.PublicKey(resp.ReturnData.ProgramID).String(), Data: resp.ReturnData.Data}
 	}
 	if res.Status == runners.StatusSuccess && len(resp.Changes) > 0 {
@@ -127,4 +167,71 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 		res.Diff = solana.ComputeDiff(p.Accounts, post)
 	}
 	return res, nil
+}
+
+// collector continues the guest's log collector (same 10,000-byte budget, one "Log
+// truncated" marker) for the lines the host adds.
+type collector struct {
+	msgs      []string
+	bytes     int
+	truncated bool
+}
+
+const logBytesLimit = 10_000
+
+func newCollector(guest []string) *collector {
+	c := &collector{msgs: []string{}}
+	for _, m := range guest {
+		if m == "Log truncated" {
+			c.truncated = true
+			c.msgs = append(c.msgs, m)
+			continue
+		}
+		c.bytes += len(m)
+		c.msgs = append(c.msgs, m)
+	}
+	return c
+}
+
+func (c *collector) log(m string) {
+	n := c.bytes + len(m)
+	if n >= logBytesLimit {
+		if !c.truncated {
+			c.truncated = true
+			c.msgs = append(c.msgs, "Log truncated")
+		}
+		return
+	}
+	c.bytes = n
+	c.msgs = append(c.msgs, m)
+}
+
+// failureText is what Agave prints after "failed: " for a VM or syscall error: the
+// Display of the EbpfError, or of the error the syscall returned.
+func failureText(resp *Response) string {
+	k := resp.ErrorKind
+	switch k {
+	case "AccessViolation", "StackAccessViolation", solana.Panic, solana.ReturnDataTooLarge:
+		return resp.ErrorDetail
+	case solana.InvalidString:
+		b, err := hex.DecodeString(resp.ErrorDetail)
+		if err != nil {
+			return resp.ErrorDetail
+		}
+		return solana.InvalidStringError(b).Error()
+	case solana.BadSeeds:
+		return solana.BadSeedsError().Error()
+	case syscalls.UnsupportedSyscall:
+		return resp.ErrorDetail + " is not supported by sbpf-pvm"
+	case solana.ComputationalBudgetExceeded, solana.UnsupportedSysvar:
+		return solana.NewInstructionError(k).Error()
+	}
+	if resp.Origin == OriginVM {
+		for i := sbpf.EbpfErrorKind(0); i < 32; i++ {
+			if i.String() == k {
+				return (&sbpf.EbpfError{Kind: i}).Error()
+			}
+		}
+	}
+	return solana.NewSyscallError(k).Error()
 }

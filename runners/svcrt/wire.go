@@ -19,6 +19,8 @@
 //
 //	Response:
 //	  "SVR1" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
+//	  origin u8 (0 none, 1 load+verify, 2 VM setup, 3 VM fault, 4 syscall, 5 deserialization,
+//	  6 balance check) |
 //	  error_kind (u16 len + ASCII) | error_detail (u16 len + UTF-8) | exit_code u64 |
 //	  compute_units u64 | instruction_count u64 | gas marks 5 × u64 |
 //	  has_return_data u8 [program_id [32] | data bytes] |
@@ -69,6 +71,17 @@ const (
 	StatusFault      = 3
 )
 
+// Failure origins.
+const (
+	OriginNone = iota
+	OriginLoad
+	OriginSetup
+	OriginVM
+	OriginSyscall
+	OriginDeserialize
+	OriginBalance
+)
+
 // Change mask bits.
 const (
 	ChangedLamports = 1
@@ -108,6 +121,7 @@ type Sysvar struct {
 // Response is what the service answers.
 type Response struct {
 	Status           uint8
+	Origin           uint8
 	ErrorKind        string
 	ErrorDetail      string
 	ExitCode         uint64
@@ -233,6 +247,7 @@ func (r *Response) Encode() ([]byte, error) {
 	w := &writer{}
 	w.raw([]byte(ResponseMagic))
 	w.u8(r.Status)
+	w.u8(r.Origin)
 	if err := w.str16(r.ErrorKind); err != nil {
 		return nil, err
 	}
@@ -427,6 +442,7 @@ func DecodeResponse(b []byte) (*Response, error) {
 	}
 	p := &Response{}
 	p.Status = r.u8("status")
+	p.Origin = r.u8("origin")
 	p.ErrorKind = r.str16("error kind")
 	p.ErrorDetail = r.str16("error detail")
 	p.ExitCode = r.u64("exit code")

@@ -665,6 +665,7 @@ top:
       c->remaining = left;
       uint64_t args[5] = {r[1], r[2], r[3], r[4], r[5]}, r0 = 0;
       if (svc_syscall_call(c, d->off, args, &r0)) {
+        c->origin = SVC_ORIGIN_SYSCALL;
         left = synced = c->remaining;
         goto done_err;
       }

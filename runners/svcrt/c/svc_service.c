@@ -252,7 +252,9 @@ static int deserialize_diff(svc_ctx *c) {
   }
   if (pre_hi != post_hi || pre_lo != post_lo) {
     n_changes = 0;
-    return svc_fail(c, "UnbalancedInstruction", 0);
+    svc_fail(c, "UnbalancedInstruction", 0);
+    c->origin = SVC_ORIGIN_BALANCE;
+    return -1;
   }
   return 0;
 }
@@ -286,6 +288,7 @@ static void w_str16(wr *w, const char *s) {
 static void encode(svc_ctx *c, wr *w, int with_state) {
   w_u32(w, SVC_RESP_MAGIC);
   w_u8(w, (uint8_t)c->status);
+  w_u8(w, (uint8_t)c->origin);
   w_str16(w, c->status == SVC_OK ? "" : c->err_kind);
   w_str16(w, c->status == SVC_OK ? "" : c->err_detail);
   w_u64(w, c->exit_code);
@@ -327,8 +330,11 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
   c->gas_marks[0] = svc_host_gas();
   int ok = decode_request(c, buf, len) == 0;
   if (ok) {
+    char line[80];
+    svc_log(c, line, svc_format_invoke(line, c->req.program_id));
     c->remaining = c->req.compute_budget;
     ok = svc_engine_load(c, c->req.elf, c->req.elf_len) == 0;
+    if (!ok) c->origin = SVC_ORIGIN_LOAD;
   }
   c->gas_marks[1] = svc_host_gas();
   if (ok) {
@@ -336,12 +342,20 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
     uint64_t pages = (c->req.heap_size + 32767) / 32768;
     uint64_t heap_cost = pages ? (pages - 1) * CU_HEAP_COST : 0;
     ok = setup_stack_heap(c) == 0 && serialize_input(c) == 0 && svc_consume(c, heap_cost) == 0;
+    if (!ok) c->origin = SVC_ORIGIN_SETUP;
   }
   c->gas_marks[2] = svc_host_gas();
-  if (ok) ok = svc_engine_execute(c) == 0;
+  if (ok) {
+    c->origin = SVC_ORIGIN_VM; /* the engine sets SVC_ORIGIN_SYSCALL for syscall failures */
+    ok = svc_engine_execute(c) == 0;
+    if (ok) c->origin = SVC_ORIGIN_NONE;
+  }
   c->gas_marks[3] = svc_host_gas();
   /* Agave deserializes only after a program that returned SUCCESS (0). */
-  if (ok && c->exit_code == 0) ok = deserialize_diff(c) == 0;
+  if (ok && c->exit_code == 0) {
+    ok = deserialize_diff(c) == 0;
+    if (!ok && c->origin == SVC_ORIGIN_NONE) c->origin = SVC_ORIGIN_DESERIALIZE;
+  }
   c->gas_marks[4] = svc_host_gas();
   if (ok) c->status = SVC_OK;
 

@@ -63,6 +63,20 @@ static int valid_utf8(const uint8_t *s, uint64_t n) {
   return 1;
 }
 
+/* InvalidString's Display needs the bytes: the detail carries them in hex (the host
+ * formats Rust's Utf8Error text from them). */
+static int fail_invalid_string(svc_ctx *c, const uint8_t *s, uint64_t n) {
+  svc_fail(c, "InvalidString", 0);
+  uint64_t max = (sizeof c->err_detail - 1) / 2;
+  if (n > max) n = max;
+  for (uint64_t i = 0; i < n; i++) {
+    c->err_detail[2 * i] = "0123456789abcdef"[s[i] >> 4];
+    c->err_detail[2 * i + 1] = "0123456789abcdef"[s[i] & 15];
+  }
+  c->err_detail[2 * n] = 0;
+  return -1;
+}
+
 static int is_nonoverlapping(uint64_t src, uint64_t src_len, uint64_t dst, uint64_t dst_len) {
   if (src > dst) return src - dst >= dst_len;
   return dst - src >= src_len;
@@ -153,7 +167,7 @@ static int sys_panic(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (svc_consume(c, a[1])) return -1;
   uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
   if (!s) return -1;
-  if (!valid_utf8(s, a[1])) return svc_fail(c, "InvalidString", "panic file name is not UTF-8");
+  if (!valid_utf8(s, a[1])) return fail_invalid_string(c, s, a[1]);
   sb b = sb_new(a[1] + 64);
   sb_cstr(&b, "SBF program Panicked in ");
   sb_str(&b, (const char *)s, a[1]);
@@ -173,7 +187,7 @@ static int sys_log(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (svc_consume(c, cost)) return -1;
   uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
   if (!s) return -1;
-  if (!valid_utf8(s, a[1])) return svc_fail(c, "InvalidString", "log message is not UTF-8");
+  if (!valid_utf8(s, a[1])) return fail_invalid_string(c, s, a[1]);
   sb b = sb_new(13 + a[1]);
   sb_cstr(&b, "Program log: ");
   sb_str(&b, (const char *)s, a[1]);
@@ -466,7 +480,15 @@ static int sys_epoch_schedule(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
 static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   uint64_t cost = a[1] / CU_CPI_BYTES_PER_UNIT + CU_SYSCALL_BASE;
   if (svc_consume(c, cost)) return -1;
-  if (a[1] > MAX_RETURN_DATA) return svc_fail(c, "ReturnDataTooLarge", "return data above 1024 bytes");
+  if (a[1] > MAX_RETURN_DATA) {
+    char buf[80];
+    sb b = {buf, 0, sizeof buf - 1};
+    sb_cstr(&b, "Return data too large (");
+    sb_dec(&b, a[1]);
+    sb_cstr(&b, " > 1024)");
+    buf[b.n] = 0;
+    return svc_fail(c, "ReturnDataTooLarge", buf);
+  }
   uint8_t *s = a[1] ? tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1) : empty_slice;
   if (!s) return -1;
   svc_memcpy(c->return_data, s, a[1]);
@@ -598,6 +620,19 @@ int svc_syscall_lookup(uint32_t key) {
   return -1;
 }
 
-int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) { return table[idx].fn(c, args, r0); }
+int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
+  int rc = table[idx].fn(c, args, r0);
+  if (rc && table[idx].fn == sys_unsupported) svc_fail(c, "UnsupportedSyscall", table[idx].name);
+  return rc;
+}
+
+/* "Program <base58 id> invoke [1]" into buf (>= 80 bytes); returns its length. */
+size_t svc_format_invoke(char *buf, const uint8_t id[32]) {
+  sb b = {buf, 0, 80};
+  sb_cstr(&b, "Program ");
+  sb_base58(&b, id);
+  sb_cstr(&b, " invoke [1]");
+  return b.n;
+}
 
 const char *svc_syscall_name(int idx) { return table[idx].name; }

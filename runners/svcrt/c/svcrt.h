@@ -40,6 +40,9 @@
  *   status       u8   0 success, 1 program failure (error kind set), 2 bad request
  *                     (the payload did not decode; error kind "MalformedRequest"), 3 service
  *                     fault (arena exhausted etc.; kind names it)
+ *   origin       u8   where a failure arose: 0 none, 1 load+verify, 2 VM setup, 3 the VM
+ *                     itself (Agave burns the remaining budget), 4 a syscall, 5 deserialization,
+ *                     6 the lamport balance check (after "success")
  *   error_kind   u16 length ++ ASCII (Agave/sbpf variant name; empty on success)
  *   error_detail u16 length ++ UTF-8 (human context, never compared)
  *   exit_code    u64  r0 (0 unless the program returned)
@@ -53,7 +56,8 @@
  *                mask u8 (bit0 lamports, bit1 data, bit2 owner)
  *                lamports u64 (new), owner 32 (new), data bytes (new, only when bit1)
  *   n_logs       u32 (logs also go out through the JIP-1 log host call as they happen)
- *   log[i]:      bytes
+ *   log[i]:      bytes — the first is "Program <id> invoke [1]"; the host appends the
+ *                consumed/return/success/failed lines with the same 10,000-byte budget
  * ---------------------------------------------------------------------------------------
  */
 #ifndef SVCRT_H
@@ -80,6 +84,7 @@ __attribute__((used, noinline)) static void svc_tu_pad_(void) { __asm__ volatile
 #define SVC_FLAG_OPTIMIZE_RODATA 16u
 
 enum svc_status { SVC_OK = 0, SVC_FAIL = 1, SVC_BAD_REQUEST = 2, SVC_FAULT = 3 };
+enum svc_origin { SVC_ORIGIN_NONE = 0, SVC_ORIGIN_LOAD, SVC_ORIGIN_SETUP, SVC_ORIGIN_VM, SVC_ORIGIN_SYSCALL, SVC_ORIGIN_DESERIALIZE, SVC_ORIGIN_BALANCE };
 
 /* sBPF memory map (ebpf.rs). */
 #define MM_REGION_SIZE (1ull << 32)
@@ -184,8 +189,9 @@ typedef struct svc_ctx {
 
   /* outcome */
   int status;
+  int origin;
   const char *err_kind;
-  char err_detail[160];
+  char err_detail[2200];
   uint64_t exit_code;
   uint64_t gas_marks[5];
 } svc_ctx;
@@ -227,6 +233,8 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len);
  * c->remaining and counts instructions into c->insn_count. 0 = returned (c->exit_code = r0),
  * -1 = error recorded in c. */
 int svc_engine_execute(svc_ctx *c);
+
+size_t svc_format_invoke(char *buf, const uint8_t id[32]);
 
 /* --- the service --- */
 /* Decodes the request in buf, runs everything, writes the response into a buffer from the
