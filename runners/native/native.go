@@ -54,8 +54,12 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 	if r.Sysvars != nil {
 		sysvars = *r.Sysvars
 	}
+	budget := c.ComputeBudget
+	if budget == 0 { // a case that skipped Validate
+		budget = runners.DefaultComputeBudget
+	}
 	start := time.Now()
-	res := Execute(prog, accounts, ix, c.ComputeBudget, sysvars)
+	res := Execute(prog, accounts, ix, budget, sysvars)
 	res.WallNS = time.Since(start).Nanoseconds()
 	res.Case = c.Name
 	return res, nil
