@@ -131,8 +131,13 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 	d.Decodings = len(d.ins)
 	d.idx[n] = int32(len(d.ins))
 	d.ins = append(d.ins, instr{op: opEnd, pc: n, target: noTarget})
-	if p == GP080 && !opts.AllowInvalidOpcodes && d.Decodings > 0 && d.ins[d.Decodings-1].op == opGap {
-		return nil, formatErr("program blob", -1, ErrBadBitmask, "instruction at pc %d skips more than %d bytes", d.ins[d.Decodings-1].pc, MaxSkip)
+	if p == GP080 && !opts.AllowInvalidOpcodes {
+		// v_blob: the instruction chain from 0 must only meet marked instruction starts.
+		for i := 0; i < d.Decodings; i++ {
+			if d.ins[i].op == opGap {
+				return nil, formatErr("program blob", -1, ErrBadBitmask, "no instruction start within %d bytes before pc %d", MaxSkip, d.ins[i].pc)
+			}
+		}
 	}
 
 	// Block starts ϖ: 0 and every position after a terminator, if it is a valid start.

@@ -29,3 +29,19 @@ var _ = Describe("AppendInst and DecodeInst", func() {
 		Expect(in).To(Equal(pvm.Inst{Op: pvm.OpLoadImm64, Ra: 8, Imm: 0xDEADBEEF}))
 	})
 })
+
+var _ = Describe("Inst.String", func() {
+	DescribeTable("renders operands in a readable order", func(in pvm.Inst, want string) {
+		Expect(in.String()).To(Equal(want))
+	},
+		Entry(nil, pvm.Inst{Op: pvm.OpAdd64, Ra: 7, Rb: 8, Rd: 9}, "add_64 a2, a0, a1"),
+		Entry(nil, pvm.Inst{Op: pvm.OpLoadIndU32, Ra: 7, Rb: 1, Imm: 8}, "load_ind_u32 a0, [sp+8]"),
+		Entry(nil, pvm.Inst{Op: pvm.OpStoreIndU8, Ra: 7, Rb: 1, Imm: neg(4)}, "store_ind_u8 [sp-4], a0"),
+		Entry(nil, pvm.Inst{Op: pvm.OpLoadU64, Ra: 7, Imm: 0x20000}, "load_u64 a0, [0x20000]"),
+		Entry(nil, pvm.Inst{Op: pvm.OpStoreU16, Ra: 8, Imm: 0x20000}, "store_u16 [0x20000], a1"),
+		Entry(nil, pvm.Inst{Op: pvm.OpLoadImm, Ra: 7, Imm: neg(1)}, "load_imm a0, -1"),
+		Entry(nil, pvm.Inst{Op: pvm.OpMoveReg, Ra: 7, Rd: 8}, "move_reg a1, a0"),
+		Entry(nil, pvm.Inst{Op: pvm.OpBranchLtU, Ra: 7, Rb: 8, Imm: 12}, "branch_lt_u a0, a1, @12"),
+		Entry(nil, pvm.Inst{Op: pvm.OpEcalli, Imm: 100}, "ecalli 100"),
+	)
+})

@@ -37,6 +37,12 @@ func (in Inst) String() string {
 	case FmtOffset:
 		return fmt.Sprintf("%s @%d", n, int64(in.Imm))
 	case FmtRegImm:
+		switch {
+		case in.Op >= OpLoadU8 && in.Op <= OpLoadU64:
+			return fmt.Sprintf("%s %s, [0x%x]", n, r(in.Ra), uint32(in.Imm))
+		case in.Op >= OpStoreU8 && in.Op <= OpStoreU64:
+			return fmt.Sprintf("%s [0x%x], %s", n, uint32(in.Imm), r(in.Ra))
+		}
 		return fmt.Sprintf("%s %s, %d", n, r(in.Ra), int64(in.Imm))
 	case FmtRegImmImm:
 		return fmt.Sprintf("%s [%s%+d], %d", n, r(in.Ra), int64(in.Imm), int64(in.Imm2))
@@ -45,6 +51,12 @@ func (in Inst) String() string {
 	case FmtRegReg:
 		return fmt.Sprintf("%s %s, %s", n, r(in.Rd), r(in.Ra))
 	case FmtRegRegImm:
+		switch {
+		case in.Op >= OpStoreIndU8 && in.Op <= OpStoreIndU64:
+			return fmt.Sprintf("%s [%s%+d], %s", n, r(in.Rb), int64(in.Imm), r(in.Ra))
+		case in.Op >= OpLoadIndU8 && in.Op <= OpLoadIndU64:
+			return fmt.Sprintf("%s %s, [%s%+d]", n, r(in.Ra), r(in.Rb), int64(in.Imm))
+		}
 		return fmt.Sprintf("%s %s, %s, %d", n, r(in.Ra), r(in.Rb), int64(in.Imm))
 	case FmtRegRegOffset:
 		return fmt.Sprintf("%s %s, %s, @%d", n, r(in.Ra), r(in.Rb), int64(in.Imm))
