@@ -270,8 +270,26 @@ type roSection struct {
 	data  []byte
 }
 
-// parseRoSections is Executable::parse_ro_sections; buf is the relocated copy.
+// namedSection is a section header with its name, nil when the name cannot be read.
+type namedSection struct {
+	name []byte
+	sh   *sectionHeader
+}
+
+// parseRoSections collects the sections' names for parseRoSections.
 func (e *parsedELF) parseRoSections(cfg *sbpf.Config, buf []byte) (roSection, error) {
+	secs := make([]namedSection, len(e.sectionHeaders))
+	for i := range e.sectionHeaders {
+		secs[i].sh = &e.sectionHeaders[i]
+		if n, err := e.sectionName(secs[i].sh.name); err == nil {
+			secs[i].name = n
+		}
+	}
+	return parseRoSections(cfg, secs, buf)
+}
+
+// parseRoSections is Executable::parse_ro_sections; buf is the relocated copy.
+func parseRoSections(cfg *sbpf.Config, secs []namedSection, buf []byte) (roSection, error) {
 	lowest, highest, fill := ^uint64(0), uint64(0), uint64(0)
 	invalidOffsets := false
 	first, last, n := 0, 0, 0
@@ -280,13 +298,12 @@ func (e *parsedELF) parseRoSections(cfg *sbpf.Config, buf []byte) (roSection, er
 		data []byte
 	}
 	var slices []slice
-	for i := range e.sectionHeaders {
-		s := &e.sectionHeaders[i]
-		name, err := e.sectionName(s.name)
-		if err != nil {
+	for i, ns := range secs {
+		s := ns.sh
+		if ns.name == nil {
 			continue
 		}
-		switch string(name) {
+		switch string(ns.name) {
 		case ".text", ".rodata", ".data.rel.ro", ".eh_frame":
 		default:
 			continue
