@@ -17,7 +17,7 @@ const (
 // FetchData holds the items fetch returns, by kind (0.7.2 numbering, spec §5.4). A nil
 // item (or an index out of range) makes fetch return NONE.
 type FetchData struct {
-	Constants   []byte     // 0
+	Constants   []byte     // 0 (nil: ConstantsBlob())
 	Entropy     []byte     // 1
 	AuthTrace   []byte     // 2
 	Extrinsics  [][][]byte // 3 [item][i]; 4 uses the current item
@@ -46,7 +46,10 @@ func (f *FetchData) item(kind, a, b uint64) ([]byte, bool) {
 	nonNil := func(v []byte) ([]byte, bool) { return v, v != nil }
 	switch kind {
 	case 0:
-		return nonNil(f.Constants)
+		if f.Constants == nil {
+			return ConstantsBlob(), true
+		}
+		return f.Constants, true
 	case 1:
 		return nonNil(f.Entropy)
 	case 2:

@@ -129,6 +129,15 @@ var _ = Describe("refine host calls", func() {
 			Entry("unknown kind", uint64(99), uint64(0), uint64(0), uint64(0), uint64(10), "", host.NONE),
 		)
 
+		It("returns the full-chain constants by default", func() {
+			m := stopped(pvm.GP072, 100)
+			m.Regs[7], m.Regs[8], m.Regs[9], m.Regs[10] = rw, 0, 0, 0
+			_, err := call(&host.Refine{Profile: pvm.GP072}, host.Fetch, m)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(m.Regs[7]).To(Equal(uint64(134))) // 7·8 + 13·2 + 13·4
+			Expect(host.ConstantsBlob()[24:26]).To(Equal([]byte{0x55, 0x01})) // 341 cores
+		})
+
 		It("panics when the output range is not writable", func() {
 			m := stopped(pvm.GP072, 100)
 			m.Regs[7], m.Regs[8], m.Regs[9], m.Regs[10] = 0x10000, 0, 5, 0 // read-only / unmapped
