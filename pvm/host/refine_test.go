@@ -134,7 +134,7 @@ var _ = Describe("refine host calls", func() {
 			m.Regs[7], m.Regs[8], m.Regs[9], m.Regs[10] = rw, 0, 0, 0
 			_, err := call(&host.Refine{Profile: pvm.GP072}, host.Fetch, m)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(m.Regs[7]).To(Equal(uint64(134))) // 7·8 + 13·2 + 13·4
+			Expect(m.Regs[7]).To(Equal(uint64(134)))                          // 7·8 + 13·2 + 13·4
 			Expect(host.ConstantsBlob()[24:26]).To(Equal([]byte{0x55, 0x01})) // 341 cores
 		})
 
