@@ -62,11 +62,11 @@ func Verify(text []byte, v Version) error {
 		if err != nil {
 			return err
 		}
+		if op == iLddw {
+			pc++ // anza advances before check_registers, so lddw errors name the second slot
+		}
 		if err := checkRegisters(insn, store, pc, v); err != nil {
 			return err
-		}
-		if op == iLddw {
-			pc++
 		}
 		pc++
 	}

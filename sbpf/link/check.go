@@ -28,7 +28,7 @@ func (l *linker) functions() []function {
 			if g, ok := l.globals[s.name]; ok && g != s && (s.bind == elf.STB_WEAK || s.bind == elf.STB_GLOBAL) {
 				continue // a weak definition that lost
 			}
-			start := l.vaddr(s) - l.textVaddr
+			start := l.offset(s)
 			if seen[start] {
 				continue
 			}

@@ -27,6 +27,8 @@ const (
 	StackFrameTooLarge ErrorKind = "StackFrameTooLarge"
 	// TooLarge: the linked program exceeds what the layout can address.
 	TooLarge ErrorKind = "TooLarge"
+	// WriterError: package sbpf/elf refused to write the linked program.
+	WriterError ErrorKind = "WriterError"
 )
 
 // Error is a link failure. Object, Section, Symbol and Offset locate it when known.

@@ -29,6 +29,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	sbelf "github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
 )
 
 // Object is one relocatable input: a name for messages and the ELF bytes.
@@ -63,7 +65,6 @@ const (
 	rBPF64Abs64   = 2
 	rBPF64Abs32   = 3
 	rBPF64Nodyld  = 4
-	rBPF64Rel     = 8 // R_BPF_64_RELATIVE (same number as R_X86_64_RELATIVE)
 	rBPF64_32     = 10
 	defaultEntry  = "entrypoint"
 	defaultFrame  = 4096
@@ -131,26 +132,17 @@ type inObject struct {
 	syms     []symRef           // index i = ELF symbol i+1
 }
 
-// dynReloc is one entry of the output .rel.dyn.
-type dynReloc struct {
-	offset uint64
-	typ    uint32
-	sym    string // syscall name for R_BPF_64_32
-}
-
 type linker struct {
-	opts      Options
-	syscalls  map[string]bool
-	objs      []*inObject
-	text      []*inSection
-	ro        []*inSection
-	textBuf   []byte
-	roBuf     []byte
-	textVaddr uint64
-	roVaddr   uint64
-	roAlign   uint64
-	globals   map[string]*symRef
-	dyn       []dynReloc
+	opts     Options
+	syscalls map[string]bool
+	objs     []*inObject
+	text     []*inSection
+	ro       []*inSection
+	textBuf  []byte
+	roBuf    []byte
+	roAlign  uint64
+	globals  map[string]*symRef
+	relocs   []sbelf.Reloc
 }
 
 // Link links objs into an sBPF v0 shared object.
@@ -376,31 +368,18 @@ func (l *linker) layout() error {
 	}
 	l.textBuf = make([]byte, textSize)
 	l.roBuf = make([]byte, roSize)
-	l.textVaddr = alignUp(ehdrSize+uint64(l.phnum())*phdrSize, insnSize)
-	l.roVaddr = alignUp(l.textVaddr+textSize, l.roAlign)
 	return nil
 }
 
-func (l *linker) phnum() int {
-	if len(l.roBuf) > 0 {
-		return 4
-	}
-	return 3
-}
+// offset is where a symbol's definition lands in its output section (.text or .rodata).
+func (l *linker) offset(s *symRef) uint64 { return s.sec.off + s.value }
 
-// vaddr is the output virtual address (== file offset) of a symbol's definition.
-func (l *linker) vaddr(s *symRef) uint64 {
-	if s.sec.kind == kindText {
-		return l.textVaddr + s.sec.off + s.value
-	}
-	return l.roVaddr + s.sec.off + s.value
-}
-
-func (l *linker) sectionVaddr(s *inSection) uint64 {
+// location is the output location of offset off in the loaded section s.
+func location(s *inSection, off uint64) sbelf.Location {
 	if s.kind == kindText {
-		return l.textVaddr + s.off
+		return sbelf.Location{Section: sbelf.SecText, Offset: s.off + off}
 	}
-	return l.roVaddr + s.off
+	return sbelf.Location{Section: sbelf.SecRodata, Offset: s.off + off}
 }
 
 // resolve maps an object's symbol to its definition, following globals for undefined ones.
@@ -500,20 +479,22 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 		if r.rela {
 			addend = r.addend
 		}
-		v, relative, err := l.symbolValue(sym, addend)
+		v, target, err := l.symbolValue(sym, addend)
 		if err != nil {
 			return fail(err.Kind, sym.name, "%s", err.Detail)
 		}
+		if target != nil {
+			// The writer fills in the address and emits R_BPF_64_RELATIVE.
+			l.relocs = append(l.relocs, sbelf.Reloc{Kind: sbelf.RelocAddress, Site: location(sec, r.offset), Target: *target})
+			v = 0
+		}
 		binary.LittleEndian.PutUint32(data[r.offset+4:], uint32(v))
 		binary.LittleEndian.PutUint32(data[r.offset+12:], uint32(v>>32))
-		if relative {
-			l.dyn = append(l.dyn, dynReloc{offset: l.sectionVaddr(sec) + r.offset, typ: rBPF64Rel})
-		}
 	case sec.kind == kindText && r.typ == rBPF64_32:
 		if r.offset%insnSize != 0 || r.offset+8 > uint64(len(data)) || data[r.offset] != opCall {
 			return fail(UnsupportedRelocation, sym.name, "R_BPF_64_32 not on a call instruction")
 		}
-		pc := int64((l.sectionVaddr(sec) + r.offset - l.textVaddr) / insnSize)
+		pc := int64((sec.off + r.offset) / insnSize)
 		if sym.sec == nil {
 			if sym.shndx != elf.SHN_UNDEF {
 				return fail(UnsupportedRelocation, sym.name, "call to a symbol that is not code")
@@ -525,7 +506,7 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 				return fail(UnsupportedRelocation, sym.name, "syscall name longer than %d bytes", maxSymNameLen)
 			}
 			binary.LittleEndian.PutUint32(data[r.offset+4:], 0xffffffff)
-			l.dyn = append(l.dyn, dynReloc{offset: l.sectionVaddr(sec) + r.offset, typ: rBPF64_32, sym: sym.name})
+			l.relocs = append(l.relocs, sbelf.Reloc{Kind: sbelf.RelocSyscall, Site: location(sec, r.offset), Symbol: sym.name})
 			return nil
 		}
 		if sym.sec.kind != kindText {
@@ -533,7 +514,7 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 		}
 		// Target instruction: the symbol plus the implicit addend (imm + 1 slots), the
 		// convention LLVM and libbpf use for calls against section symbols.
-		target := int64(l.vaddr(sym) - l.textVaddr)
+		target := int64(l.offset(sym))
 		if target%insnSize != 0 {
 			return fail(UnsupportedRelocation, sym.name, "call target not instruction-aligned")
 		}
@@ -560,20 +541,18 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 		if r.rela {
 			addend = r.addend
 		}
-		v, relative, err := l.symbolValue(sym, addend)
+		v, target, err := l.symbolValue(sym, addend)
 		if err != nil {
 			return fail(err.Kind, sym.name, "%s", err.Detail)
 		}
-		if !relative {
+		if target == nil {
 			binary.LittleEndian.PutUint64(data[r.offset:], v)
 			return nil
 		}
-		// Agave's loader, for a RELATIVE relocation outside .text, reads the address
-		// from the upper four bytes of the slot and stores MM_REGION_SIZE + address as
-		// a u64 (compatibility with early toolchains, elf.rs relocate()).
-		binary.LittleEndian.PutUint32(data[r.offset:], 0)
-		binary.LittleEndian.PutUint32(data[r.offset+4:], uint32(v))
-		l.dyn = append(l.dyn, dynReloc{offset: l.sectionVaddr(sec) + r.offset, typ: rBPF64Rel})
+		// The writer stores the address the way Agave's loader reads a RELATIVE
+		// relocation outside .text (upper four bytes of the slot, elf.rs relocate()).
+		binary.LittleEndian.PutUint64(data[r.offset:], 0)
+		l.relocs = append(l.relocs, sbelf.Reloc{Kind: sbelf.RelocAddress, Site: location(sec, r.offset), Target: *target})
 	case sec.kind == kindRO && r.typ == rBPF64Abs32 && sym.shndx == elf.SHN_ABS:
 		if r.offset+4 > uint64(len(data)) {
 			return fail(MalformedObject, sym.name, "relocation beyond section end")
@@ -590,26 +569,32 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 	return nil
 }
 
-// symbolValue is S + A for a data reference; relative reports whether the value is an
-// address in the program region that needs a R_BPF_64_RELATIVE relocation.
-func (l *linker) symbolValue(sym *symRef, addend int64) (uint64, bool, *Error) {
+// symbolValue is S + A for a data reference: a constant for an absolute symbol, else
+// the output location of the address, which needs a R_BPF_64_RELATIVE relocation.
+func (l *linker) symbolValue(sym *symRef, addend int64) (uint64, *sbelf.Location, *Error) {
 	switch {
 	case sym.shndx == elf.SHN_ABS:
-		return uint64(int64(sym.value) + addend), false, nil
+		return uint64(int64(sym.value) + addend), nil, nil
 	case sym.sec != nil:
-		v := int64(l.vaddr(sym)) + addend
-		if v <= 0 || v >= 1<<32 {
-			return 0, false, &Error{Kind: UnsupportedRelocation, Detail: fmt.Sprintf("address %#x out of range", v)}
+		off := int64(l.offset(sym)) + addend
+		size := int64(len(l.textBuf))
+		if sym.sec.kind == kindRO {
+			size = int64(len(l.roBuf))
 		}
-		return uint64(v), true, nil
+		if off < 0 || off > size {
+			return 0, nil, &Error{Kind: UnsupportedRelocation, Detail: fmt.Sprintf("address %+d bytes outside its section", off)}
+		}
+		loc := location(sym.sec, 0)
+		loc.Offset = uint64(off)
+		return 0, &loc, nil
 	case sym.ignored != "":
 		kind := UnsupportedRelocation
 		if strings.HasPrefix(sym.ignored, ".data") || strings.HasPrefix(sym.ignored, ".bss") {
 			kind = WritableData
 		}
-		return 0, false, &Error{Kind: kind, Detail: fmt.Sprintf("refers to section %s, which an sBPF program cannot load", sym.ignored)}
+		return 0, nil, &Error{Kind: kind, Detail: fmt.Sprintf("refers to section %s, which an sBPF program cannot load", sym.ignored)}
 	default:
-		return 0, false, &Error{Kind: UnknownSymbol, Detail: "referenced but defined in no object"}
+		return 0, nil, &Error{Kind: UnknownSymbol, Detail: "referenced but defined in no object"}
 	}
 }
 

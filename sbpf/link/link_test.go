@@ -235,3 +235,16 @@ var _ = Describe("Link", func() {
 		Expect(execute(so, nil).r0).To(BeEquivalentTo(3), "a strong definition wins over a weak one")
 	})
 })
+
+var _ = Describe("Link with same-named static functions", func() {
+	It("keeps both (static functions of two objects may share a name)", func() {
+		a := compile(`__attribute__((noinline)) static long helper(long x){ return x + 1; }
+			long other(long); long entrypoint(long x){ return helper(x) + other(x); }`)
+		b := compile(`__attribute__((noinline)) static long helper(long x){ return x * 10; }
+			long other(long x){ return helper(x); }`)
+		so, err := link.Link([]link.Object{a, b}, link.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		// r1 is the input pointer (0x400000000): helper_a(r1) + helper_b(r1) = 11*r1 + 1.
+		Expect(execute(so, nil).r0).To(Equal(uint64(11*0x400000000 + 1)))
+	})
+})
