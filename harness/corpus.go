@@ -171,12 +171,12 @@ func globMatch(pattern, name string) bool {
 // EscapeGlob quotes a case name so that Filter matches exactly that name.
 func EscapeGlob(name string) string {
 	var b strings.Builder
-	for _, r := range name {
-		switch r {
+	for i := 0; i < len(name); i++ { // bytewise: invalid UTF-8 must survive unchanged
+		switch name[i] {
 		case '*', '?', '[', ']', '\\', ',':
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(name[i])
 	}
 	return b.String()
 }
