@@ -1,5 +1,9 @@
 package sbpf
 
+import "errors"
+
+var errNilLoader = errors.New("sbpf: executable has no Loader")
+
 // Executable is a loaded program (elf.rs Executable). The ELF loader, the
 // assembler or NewExecutableFromText fill the exported fields; Verify checks
 // the text and builds the decoded form that VMs run.
@@ -21,6 +25,9 @@ type Executable struct {
 // MMBytecodeStart); the entrypoint is the function named "entrypoint" or pc 0,
 // which is then registered (hashed on v0..v2).
 func NewExecutableFromText(text []byte, loader *Loader, v Version, functions *FunctionRegistry) (*Executable, error) {
+	if loader == nil {
+		return nil, errNilLoader
+	}
 	if functions == nil {
 		functions = NewFunctionRegistry()
 	}
@@ -55,6 +62,9 @@ func (e *Executable) RodataRegion() MemoryRegion { return NewRegionReadonly(e.Ro
 // Verify runs the RequisiteVerifier over Text and decodes it. It returns a
 // *VerifierError for rejected bytecode.
 func (e *Executable) Verify() error {
+	if e.Loader == nil {
+		return errNilLoader
+	}
 	if err := Verify(e.Text, e.Version); err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package sbpf
 
+import "errors"
+
 // Meter is the compute meter shared by instructions and syscalls (anza's
 // ContextObject consume/get_remaining). Consume must saturate at zero.
 type Meter interface {
@@ -81,6 +83,9 @@ func (vm *VM) StackHeight() uint64 { return vm.CallDepth + 1 }
 // a verifier rejection is an EbpfError of kind VerifierError.
 func (vm *VM) Execute() (instructionCount uint64, r0 uint64, err error) {
 	exe := vm.exe
+	if vm.meter == nil {
+		return 0, 0, errors.New("sbpf: VM has no Meter")
+	}
 	if exe.prog == nil {
 		if verr := exe.Verify(); verr != nil {
 			return 0, 0, &EbpfError{Kind: ErrVerifierError, Err: verr}
