@@ -86,6 +86,17 @@ var _ = Describe("Load, legacy (v0..v2) ELF from the writer", func() {
 		Expect(name).To(Equal("function_7")) // the pc-relative fixup registers it first
 	})
 
+	It("passes the deployment checks (RejectBrokenELFs) with Agave's rodata handling", func() {
+		exe, err := elf.Load(so, newLoader(func(c *sbpf.Config) {
+			c.RejectBrokenELFs = true
+			c.OptimizeRodata = false
+			c.EnabledVersions = [2]sbpf.Version{sbpf.V0, sbpf.V3}
+		}, "sol_log_"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(exe.RodataVaddr).To(Equal(sbpf.MMRegionSize))
+		Expect(exe.Verify()).To(Succeed())
+	})
+
 	It("does not modify its input", func() {
 		orig := append([]byte(nil), so...)
 		_, err := elf.Load(so, newLoader(nil))
