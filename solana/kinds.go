@@ -41,6 +41,15 @@ const (
 	KindUnsupportedInstruction  = "UnsupportedInstruction"
 	KindExitRootCallFrame       = "ExitRootCallFrame"
 	KindInvalidMemoryRegion     = "InvalidMemoryRegion"
+	// The remaining EbpfError variants: load-time or JIT-only, or wrappers (ElfError,
+	// VerifierError, SyscallError are reported through what they wrap when it is known).
+	KindElfError                  = "ElfError"
+	KindFunctionAlreadyRegistered = "FunctionAlreadyRegistered"
+	KindJitNotCompiled            = "JitNotCompiled"
+	KindExhaustedTextSegment      = "ExhaustedTextSegment"
+	KindLibcInvocationFailed      = "LibcInvocationFailed"
+	KindVerifierError             = "VerifierError"
+	KindSyscallError              = "SyscallError"
 )
 
 type kinder interface{ Kind() string }
