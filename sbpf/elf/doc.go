@@ -44,6 +44,11 @@
 // function -> RelocCall (or write the pc-relative immediate, imm = target-pc-1, and no
 // Reloc: the loader hashes it); a call of an undefined symbol -> RelocSyscall.
 //
+// There is no writable data in sBPF v0..v3: the loader rejects writable .data and any
+// .bss (WritableSectionNotSupported), so a linker must refuse writable globals or place
+// their initial values in Rodata (where stores then fault, as on Agave). Program.Machine
+// selects EM_SBPF (263) instead of EM_BPF for the legacy format.
+//
 // WriteLegacy emits the shape Agave deploys (lld with the sbpf v0 linker script): ELF
 // header, program headers (text R+X, rodata R, dynamic tables R, PT_DYNAMIC), then
 // .text, .rodata, .dynamic, .dynsym, .dynstr, .rel.dyn, .symtab, .strtab, .shstrtab
