@@ -224,9 +224,10 @@ func copyOut(m *pvm.Machine, v []byte, ok bool, out, offset, maxLen uint64) erro
 	return nil
 }
 
-// readGuest reads n bytes at addr (n bounded by the caller), or ErrMemory.
+// readGuest reads n bytes at addr (n bounded by the caller), or ErrMemory. Access is
+// checked before anything is allocated.
 func readGuest(m *pvm.Machine, addr, n uint64) ([]byte, error) {
-	if addr+n > 1<<32 {
+	if addr+n > 1<<32 || checkAccess(m.Mem, addr, n, false) != nil {
 		return nil, ErrMemory
 	}
 	buf := make([]byte, n)
@@ -387,22 +388,22 @@ func (r *Refine) peekPoke(m *pvm.Machine, peek bool) error {
 		m.Regs[7] = OOB
 		return nil
 	}
-	if peek {
-		if checkAccess(inner.Mem, innerAddr, n, false) != nil {
-			m.Regs[7] = OOB
-			return nil
-		}
-		data := make([]byte, n)
-		_ = inner.Mem.Read(uint32(innerAddr), data)
-		_ = m.Mem.Write(uint32(outer), data)
-	} else {
-		if checkAccess(inner.Mem, innerAddr, n, true) != nil {
-			m.Regs[7] = OOB
-			return nil
-		}
-		data := make([]byte, n)
-		_ = m.Mem.Read(uint32(outer), data)
-		_ = inner.Mem.Write(uint32(innerAddr), data)
+	src, dst := inner.Mem, m.Mem
+	from, to := innerAddr, outer
+	if !peek {
+		src, dst, from, to = m.Mem, inner.Mem, outer, innerAddr
+	}
+	if checkAccess(inner.Mem, innerAddr, n, !peek) != nil {
+		m.Regs[7] = OOB
+		return nil
+	}
+	// Copy in page-sized chunks: n may be as large as the mapped address space.
+	var buf [pvm.PageSize]byte
+	for done := uint64(0); done < n; {
+		k := min(n-done, pvm.PageSize)
+		_ = src.Read(uint32(from+done), buf[:k])
+		_ = dst.Write(uint32(to+done), buf[:k])
+		done += k
 	}
 	m.Regs[7] = OK
 	return nil
