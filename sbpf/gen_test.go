@@ -106,4 +106,3 @@ func genProgram(rng *rand.Rand, v sbpf.Version, ops []uint8) []byte {
 	}
 	return append(out, exit...)
 }
-
