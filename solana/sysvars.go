@@ -90,12 +90,26 @@ func (e EpochSchedule) Bytes() []byte {
 	return b
 }
 
+// LastRestartSlot is the LastRestartSlot sysvar (one u64).
+type LastRestartSlot struct{ Slot uint64 }
+
+// LastRestartSlotSize is size_of::<LastRestartSlot>().
+const LastRestartSlotSize = 8
+
+// Bytes is the VM representation.
+func (l LastRestartSlot) Bytes() []byte {
+	b := make([]byte, LastRestartSlotSize)
+	binary.LittleEndian.PutUint64(b, l.Slot)
+	return b
+}
+
 // Sysvars is the sysvar cache a run sees. The zero Clock is deliberate: runs are
 // deterministic and do not depend on the wall clock.
 type Sysvars struct {
-	Clock         Clock
-	Rent          Rent
-	EpochSchedule EpochSchedule
+	Clock           Clock
+	Rent            Rent
+	EpochSchedule   EpochSchedule
+	LastRestartSlot LastRestartSlot
 }
 
 // DefaultSysvars returns the sysvars used when a case does not set them.

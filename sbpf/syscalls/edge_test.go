@@ -66,3 +66,23 @@ var _ = Describe("argument translation edge cases", func() {
 		Expect(kindOf(err)).To(Equal(solana.UnalignedPointer))
 	})
 })
+
+var _ = Describe("sibling instructions and last restart slot", func() {
+	It("finds no processed sibling of a lone top-level instruction", func() {
+		e := newEnv(budget)
+		r, err := lookup(e, "sol_get_processed_sibling_instruction")(e.vm, 0, in, in+64, in+128, in+256)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r).To(BeZero())
+		Expect(e.used(budget)).To(Equal(uint64(100)))
+		Expect(e.input[:512]).To(Equal(make([]byte, 512)))
+	})
+
+	It("writes the LastRestartSlot sysvar for 100 + 8 CU", func() {
+		e := newEnv(budget)
+		e.ic.Sysvars.LastRestartSlot.Slot = 0x0102
+		_, err := lookup(e, "sol_get_last_restart_slot")(e.vm, in+8, 0, 0, 0, 0)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.input[8:16]).To(Equal([]byte{2, 1, 0, 0, 0, 0, 0, 0}))
+		Expect(e.used(budget)).To(Equal(uint64(108)))
+	})
+})

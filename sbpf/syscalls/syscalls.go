@@ -26,6 +26,7 @@ var Implemented = []string{
 	"sol_get_stack_height", "sol_set_return_data", "sol_get_return_data",
 	"sol_invoke_signed_c", "sol_invoke_signed_rust",
 	"sol_alloc_free_", "sol_remaining_compute_units", "sol_log_data",
+	"sol_get_last_restart_slot", "sol_get_processed_sibling_instruction",
 }
 
 // Unimplemented lists the other syscalls Agave registers for programs. They are
@@ -33,8 +34,8 @@ var Implemented = []string{
 // with SyscallError UnsupportedSyscall.
 var Unimplemented = []string{
 	"sol_secp256k1_recover", "sol_curve_validate_point", "sol_curve_group_op",
-	"sol_curve_multiscalar_mul", "sol_get_last_restart_slot", "sol_get_epoch_rewards_sysvar",
-	"sol_get_processed_sibling_instruction", "sol_alt_bn128_group_op", "sol_big_mod_exp",
+	"sol_curve_multiscalar_mul", "sol_get_epoch_rewards_sysvar",
+	"sol_alt_bn128_group_op", "sol_big_mod_exp",
 	"sol_poseidon", "sol_alt_bn128_compression", "sol_get_sysvar", "sol_get_epoch_stake",
 }
 
@@ -44,32 +45,34 @@ const UnsupportedSyscall = "UnsupportedSyscall"
 // Register adds every syscall (implemented and unimplemented) to l.
 func Register(l *sbpf.Loader) error {
 	fns := map[string]sbpf.SyscallFunc{
-		"abort":                         sysAbort,
-		"sol_panic_":                    sysPanic,
-		"sol_log_":                      sysLog,
-		"sol_log_64_":                   sysLog64,
-		"sol_log_pubkey":                sysLogPubkey,
-		"sol_log_compute_units_":        sysLogComputeUnits,
-		"sol_create_program_address":    sysCreateProgramAddress,
-		"sol_try_find_program_address":  sysTryFindProgramAddress,
-		"sol_sha256":                    hashSyscall("Sha256", sha256.New),
-		"sol_keccak256":                 hashSyscall("Keccak256", sha3.NewLegacyKeccak256),
-		"sol_blake3":                    hashSyscall("Blake3", func() hash.Hash { return blake3.New(32, nil) }),
-		"sol_get_clock_sysvar":          sysvarSyscall(func(s *solana.Sysvars) []byte { return s.Clock.Bytes() }),
-		"sol_get_epoch_schedule_sysvar": sysvarSyscall(func(s *solana.Sysvars) []byte { return s.EpochSchedule.Bytes() }),
-		"sol_get_rent_sysvar":           sysvarSyscall(func(s *solana.Sysvars) []byte { return s.Rent.Bytes() }),
-		"sol_memcpy_":                   sysMemcpy,
-		"sol_memmove_":                  sysMemmove,
-		"sol_memset_":                   sysMemset,
-		"sol_memcmp_":                   sysMemcmp,
-		"sol_get_stack_height":          sysGetStackHeight,
-		"sol_set_return_data":           sysSetReturnData,
-		"sol_get_return_data":           sysGetReturnData,
-		"sol_invoke_signed_c":           sysInvokeSigned,
-		"sol_invoke_signed_rust":        sysInvokeSigned,
-		"sol_alloc_free_":               sysAllocFree,
-		"sol_remaining_compute_units":   sysRemainingComputeUnits,
-		"sol_log_data":                  sysLogData,
+		"abort":                                 sysAbort,
+		"sol_panic_":                            sysPanic,
+		"sol_log_":                              sysLog,
+		"sol_log_64_":                           sysLog64,
+		"sol_log_pubkey":                        sysLogPubkey,
+		"sol_log_compute_units_":                sysLogComputeUnits,
+		"sol_create_program_address":            sysCreateProgramAddress,
+		"sol_try_find_program_address":          sysTryFindProgramAddress,
+		"sol_sha256":                            hashSyscall("Sha256", sha256.New),
+		"sol_keccak256":                         hashSyscall("Keccak256", sha3.NewLegacyKeccak256),
+		"sol_blake3":                            hashSyscall("Blake3", func() hash.Hash { return blake3.New(32, nil) }),
+		"sol_get_clock_sysvar":                  sysvarSyscall(func(s *solana.Sysvars) []byte { return s.Clock.Bytes() }),
+		"sol_get_epoch_schedule_sysvar":         sysvarSyscall(func(s *solana.Sysvars) []byte { return s.EpochSchedule.Bytes() }),
+		"sol_get_rent_sysvar":                   sysvarSyscall(func(s *solana.Sysvars) []byte { return s.Rent.Bytes() }),
+		"sol_memcpy_":                           sysMemcpy,
+		"sol_memmove_":                          sysMemmove,
+		"sol_memset_":                           sysMemset,
+		"sol_memcmp_":                           sysMemcmp,
+		"sol_get_stack_height":                  sysGetStackHeight,
+		"sol_set_return_data":                   sysSetReturnData,
+		"sol_get_return_data":                   sysGetReturnData,
+		"sol_invoke_signed_c":                   sysInvokeSigned,
+		"sol_invoke_signed_rust":                sysInvokeSigned,
+		"sol_alloc_free_":                       sysAllocFree,
+		"sol_remaining_compute_units":           sysRemainingComputeUnits,
+		"sol_log_data":                          sysLogData,
+		"sol_get_last_restart_slot":             sysvarSyscall(func(s *solana.Sysvars) []byte { return s.LastRestartSlot.Bytes() }),
+		"sol_get_processed_sibling_instruction": sysGetProcessedSiblingInstruction,
 	}
 	for _, name := range Implemented {
 		if err := l.RegisterSyscall(name, fns[name]); err != nil {
@@ -414,6 +417,20 @@ func sysGetStackHeight(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) {
 		return 0, err
 	}
 	return ic.StackHeight, nil
+}
+
+// sysGetProcessedSiblingInstruction is SyscallGetProcessedSiblingInstruction for a
+// transaction of one top-level instruction: the trace holds only the running instruction,
+// so no sibling is ever found; it charges syscall_base_cost, writes nothing and returns 0.
+func sysGetProcessedSiblingInstruction(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) {
+	ic, err := ctxOf(vm)
+	if err != nil {
+		return 0, err
+	}
+	if err := ic.ConsumeChecked(ic.Cost.SyscallBaseCost); err != nil {
+		return 0, err
+	}
+	return 0, nil
 }
 
 // sysRemainingComputeUnits is SyscallRemainingComputeUnits: remaining after its cost.
