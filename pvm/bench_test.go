@@ -108,6 +108,7 @@ func benchLoop(b *testing.B, p pvm.Profile, items []asmItem, jumpTable []string,
 	var insns, gas uint64
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		m.PC = 0
 		m.Gas = 1 << 62
@@ -126,6 +127,9 @@ func benchLoop(b *testing.B, p pvm.Profile, items []asmItem, jumpTable []string,
 		gas += uint64(1<<62 - m.Gas)
 	}
 	b.ReportMetric(float64(insns)/b.Elapsed().Seconds(), "insns/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(insns)/cpu, "insns/cpu-s")
+	}
 	b.ReportMetric(float64(gas)/float64(insns), "gas/insn")
 }
 
