@@ -91,3 +91,38 @@ func (e *Executable) Decoded() []Insn {
 	}
 	return out
 }
+
+// CallKind is how a call imm instruction resolves (see ResolveCall).
+type CallKind uint8
+
+// Call resolutions, as the CALL_IMM arm of interpreter.rs decides them.
+const (
+	CallUnresolved          CallKind = iota // UnsupportedInstruction at run time
+	CallSyscall                             // a syscall of the loader
+	CallInternal                            // bpf-to-bpf call to Target
+	CallInternalOutside                     // registered function outside the text: CallOutsideTextSegment
+	CallSyscallThenInternal                 // v0..v2 key naming both: syscall, then call Target
+)
+
+// ResolveCall tells what the call imm at slot pc does (after Verify): the kind,
+// the target slot of internal calls and the syscall name.
+func (e *Executable) ResolveCall(pc uint64) (kind CallKind, target uint64, syscall string, ok bool) {
+	if e.prog == nil || pc >= uint64(len(e.prog.code)-1) {
+		return 0, 0, "", false
+	}
+	d := e.prog.code[pc]
+	switch d.op {
+	case iCallSyscall:
+		return CallSyscall, 0, e.prog.names[d.aux], true
+	case iCallLocal:
+		return CallInternal, uint64(d.aux), "", true
+	case iCallLocalOutside:
+		return CallInternalOutside, 0, "", true
+	case iSyscallThenCall:
+		return CallSyscallThenInternal, uint64(d.imm), e.prog.names[d.aux], true
+	}
+	if DecodeInsn(e.Text, pc).Opc == OpCallImm {
+		return CallUnresolved, 0, "", true
+	}
+	return 0, 0, "", false
+}

@@ -244,3 +244,22 @@ var _ = Describe("versions, hashing and registries", func() {
 		Expect(d[2].Opc).To(Equal(sbpf.OpExit))
 	})
 })
+
+var _ = Describe("call resolution for other tools", func() {
+	It("reports syscalls, internal calls and unresolved calls", func() {
+		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+			fr := sbpf.NewFunctionRegistry()
+			text := prog(syscall("gather"), call(v, fr, 1, 4), ix(sbpf.OpCallImm, 0, 0, 0, 12345), exit, exit)
+			exe, err := build(runSpec{v: v, cfg: versionCfg(v), text: text, funcs: fr, syscalls: map[string]sbpf.SyscallFunc{"gather": gatherBytes}})
+			Expect(err).NotTo(HaveOccurred())
+			k, _, name, ok := exe.ResolveCall(0)
+			Expect([]any{k, name, ok}).To(Equal([]any{sbpf.CallSyscall, "gather", true}))
+			k, target, _, ok := exe.ResolveCall(1)
+			Expect([]any{k, target, ok}).To(Equal([]any{sbpf.CallInternal, uint64(4), true}))
+			k, _, _, ok = exe.ResolveCall(2)
+			Expect([]any{k, ok}).To(Equal([]any{sbpf.CallUnresolved, true}))
+			_, _, _, ok = exe.ResolveCall(3)
+			Expect(ok).To(BeFalse())
+		}
+	})
+})
