@@ -36,6 +36,7 @@ type rela struct {
 	typ    elf.R_RISCV
 	sym    uint32 // symbol index in the object's symbol table (0 = none)
 	addend int64
+	vaddr  bool // the target is the virtual address addend of this (linked) object: an R_RISCV_RELATIVE
 }
 
 type section struct {
@@ -174,6 +175,15 @@ func readObject(in Input) (obj *object, err error) {
 		if s.Type != elf.SHT_RELA && s.Type != elf.SHT_REL {
 			continue
 		}
+		if s.Info == 0 && f.Type != elf.ET_REL {
+			// .rela.dyn of a shared object: the static relocations of absolute pointers were
+			// turned into R_RISCV_RELATIVE here (and into R_RISCV_NONE in --emit-relocs).
+			if err := obj.dynamicRelocs(s); err != nil {
+				err.File = in.Name
+				return nil, err
+			}
+			continue
+		}
 		if int(s.Info) <= 0 || int(s.Info) >= len(f.Sections) {
 			return nil, &Error{Kind: ErrMalformed, File: in.Name, Section: s.Name, Msg: fmt.Sprintf("relocation section applies to bad section index %d", s.Info)}
 		}
@@ -200,6 +210,9 @@ func readObject(in Input) (obj *object, err error) {
 			add := int64(binary.LittleEndian.Uint64(d[p+16:]))
 			symi := uint32(info >> 32)
 			typ := elf.R_RISCV(uint32(info))
+			if typ == elf.R_RISCV_NONE {
+				continue
+			}
 			if int(symi) > len(syms) {
 				return nil, &Error{Kind: ErrMalformed, File: in.Name, Section: tgt.name, Offset: off, HasOff: true, Msg: fmt.Sprintf("relocation %v refers to symbol index %d of %d", typ, symi, len(syms))}
 			}
@@ -370,4 +383,37 @@ func errAt(kind ErrKind, sec *section, off uint64, format string, args ...any) *
 		e.Symbol = sec.obj.symbolAt(sec, off)
 	}
 	return e
+}
+
+// dynamicRelocs adds the R_RISCV_RELATIVE entries of a dynamic relocation table to the
+// sections they patch.
+func (o *object) dynamicRelocs(s *elf.Section) *Error {
+	d, err := s.Data()
+	if err != nil {
+		return &Error{Kind: ErrMalformed, Section: s.Name, Msg: err.Error()}
+	}
+	for p := 0; p+24 <= len(d); p += 24 {
+		off := binary.LittleEndian.Uint64(d[p:])
+		typ := elf.R_RISCV(uint32(binary.LittleEndian.Uint64(d[p+8:])))
+		add := int64(binary.LittleEndian.Uint64(d[p+16:]))
+		if typ == elf.R_RISCV_NONE {
+			continue
+		}
+		if typ != elf.R_RISCV_RELATIVE {
+			return &Error{Kind: ErrUnsupportedRelocation, Section: s.Name, Offset: off, HasOff: true,
+				Msg: fmt.Sprintf("dynamic relocation %v; link the shared object with -Bsymbolic so that only R_RISCV_RELATIVE remain", typ)}
+		}
+		var tgt *section
+		for _, c := range o.secs {
+			if c != nil && c.class != secIgnore && c.class != secBSS && off >= c.addr && off+8 <= c.addr+c.size {
+				tgt = c
+				break
+			}
+		}
+		if tgt == nil {
+			return &Error{Kind: ErrUnsupportedRelocation, Section: s.Name, Offset: off, HasOff: true, Msg: "R_RISCV_RELATIVE patches no loaded section"}
+		}
+		tgt.relas = append(tgt.relas, rela{off: off - tgt.addr, typ: elf.R_RISCV_64, addend: add, vaddr: true})
+	}
+	return nil
 }

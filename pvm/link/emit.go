@@ -39,7 +39,7 @@ func (l *linker) collectCodeRefs() *Error {
 				if skipInGC(sec, r) {
 					continue
 				}
-				t, err := l.resolve(sec.obj, r.sym, r.addend, sec, r.off)
+				t, err := l.resolveRela(sec, r)
 				if err != nil {
 					return err
 				}

@@ -17,7 +17,7 @@ import (
 // Both profiles every program is linked and run under.
 var profiles = []pvm.Profile{pvm.GP072, pvm.GP080}
 
-const testGas = 1 << 40
+const testGas = 500_000_000
 
 // compile compiles testdata files (or absolute paths) with the guest flags plus extra.
 func compile(files []string, extra ...string) []link.Input {

@@ -196,7 +196,7 @@ func (l *linker) applyAt(sec *section, img []byte, rs []rela) *Error {
 			return errAt(ErrUnsupportedRelocation, sec, off, "relocations of different widths at one offset")
 		}
 		kind, haveKind = k, true
-		t, err := l.resolve(sec.obj, r.sym, r.addend, sec, off)
+		t, err := l.resolveRela(sec, r)
 		if err != nil {
 			return err
 		}

@@ -285,6 +285,20 @@ func (l *linker) resolve(o *object, si uint32, addend int64, from *section, from
 	return target{sec: sec, off: off}, nil
 }
 
+// resolveRela resolves the target of relocation r of sec.
+func (l *linker) resolveRela(sec *section, r rela) (target, *Error) {
+	if !r.vaddr {
+		return l.resolve(sec.obj, r.sym, r.addend, sec, r.off)
+	}
+	addr := uint64(r.addend)
+	for _, c := range sec.obj.secs {
+		if c != nil && c.class != secIgnore && addr >= c.addr && addr < c.addr+c.size {
+			return target{sec: c, off: addr - c.addr}, nil
+		}
+	}
+	return target{}, errAt(ErrUnsupportedRelocation, sec, r.off, "R_RISCV_RELATIVE to 0x%x, which is in no section", addr)
+}
+
 func (l *linker) gotSlot(t target) {
 	if _, ok := l.gotIndex[t]; !ok {
 		l.gotIndex[t] = len(l.got)
@@ -307,7 +321,7 @@ func (l *linker) pointerAt(sec *section, off uint64) (target, *Error) {
 	if !ok || (r.typ != elf.R_RISCV_64 && r.typ != elf.R_RISCV_PCREL_HI20) {
 		return target{}, errAt(ErrImport, sec, off, "pointer without an R_RISCV_64 relocation")
 	}
-	return l.resolve(sec.obj, r.sym, r.addend, sec, off)
+	return l.resolveRela(sec, r)
 }
 
 // metadata parses a polkavm extern metadata record (spec §6.6).
@@ -507,7 +521,7 @@ func (l *linker) gc(roots []*section) *Error {
 			if skipInGC(s, r) {
 				continue
 			}
-			t, err := l.resolve(s.obj, r.sym, r.addend, s, r.off)
+			t, err := l.resolveRela(s, r)
 			if err != nil {
 				return err
 			}

@@ -714,7 +714,7 @@ type override struct {
 }
 
 func read32(d []byte, off uint64) (uint32, bool) {
-	if off+4 > uint64(len(d)) {
+	if off > uint64(len(d)) || uint64(len(d))-off < 4 {
 		return 0, false
 	}
 	return binary.LittleEndian.Uint32(d[off:]), true
@@ -772,14 +772,17 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 			// ALIGN: we never move code, so the assembler's padding nops stay valid.
 			continue
 		}
-		t, err := l.resolve(sec.obj, r.sym, r.addend, sec, r.off)
+		t, err := l.resolveRela(sec, r)
 		if err != nil {
 			return nil, nil, err
 		}
 		tr.cur = r.off
 		afterMarker := func() bool {
+			if r.off < 4 {
+				return false
+			}
 			w, ok := read32(sec.data, r.off-4)
-			return r.off >= 4 && ok && w == importMarker
+			return ok && w == importMarker
 		}
 		switch r.typ {
 		case elf.R_RISCV_64, elf.R_RISCV_32:

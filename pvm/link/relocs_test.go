@@ -1,0 +1,148 @@
+package link_test
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"math/bits"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/sbpf-pvm/sbpf-pvm/pvm"
+	"github.com/sbpf-pvm/sbpf-pvm/pvm/link"
+)
+
+// relocTypes counts the relocation types of the inputs' allocated sections.
+func relocTypes(ins []link.Input) map[elf.R_RISCV]int {
+	GinkgoHelper()
+	out := map[elf.R_RISCV]int{}
+	for _, in := range ins {
+		f, err := elf.NewFile(bytes.NewReader(in.Data))
+		Expect(err).NotTo(HaveOccurred())
+		for _, s := range f.Sections {
+			if s.Type != elf.SHT_RELA || f.Sections[s.Info].Flags&elf.SHF_ALLOC == 0 {
+				continue
+			}
+			d, err := s.Data()
+			Expect(err).NotTo(HaveOccurred())
+			for p := 0; p+24 <= len(d); p += 24 {
+				out[elf.R_RISCV(uint32(binary.LittleEndian.Uint64(d[p+8:])))]++
+			}
+		}
+	}
+	return out
+}
+
+var _ = Describe("relocations", func() {
+	It("resolves every code and data relocation type (relocs.S)", func() {
+		ins := compile([]string{"relocs.S"})
+		types := relocTypes(ins)
+		for _, t := range []elf.R_RISCV{elf.R_RISCV_CALL_PLT, elf.R_RISCV_CALL, elf.R_RISCV_JAL, elf.R_RISCV_NONE,
+			elf.R_RISCV_PCREL_HI20, elf.R_RISCV_PCREL_LO12_I, elf.R_RISCV_PCREL_LO12_S, elf.R_RISCV_GOT_HI20,
+			elf.R_RISCV_HI20, elf.R_RISCV_LO12_I, elf.R_RISCV_LO12_S, elf.R_RISCV_64, elf.R_RISCV_32,
+			elf.R_RISCV_ADD8, elf.R_RISCV_ADD16, elf.R_RISCV_ADD32, elf.R_RISCV_ADD64,
+			elf.R_RISCV_SUB8, elf.R_RISCV_SUB16, elf.R_RISCV_SUB32, elf.R_RISCV_SUB64,
+			elf.R_RISCV_SET6, elf.R_RISCV_SUB6, elf.R_RISCV_SET8, elf.R_RISCV_SET16, elf.R_RISCV_SET32,
+			elf.R_RISCV(60), elf.R_RISCV(61)} {
+			Expect(types).To(HaveKey(t), "relocs.S should contain %v", t)
+		}
+		r := linkAll(ins, "t_call", "t_pcrel", "t_got", "t_abs", "t_fields", "t_addrs", "t_fptr")
+		for _, p := range profiles {
+			res := r[p]
+			Expect(call(res, p, "t_call", nil, 1).Regs[7]).To(Equal(uint64(31)))
+			Expect(call(res, p, "t_pcrel", nil).Regs[7]).To(Equal(uint64(10)), "5+5 stored and read back, plus a zeroed word")
+			Expect(call(res, p, "t_got", nil).Regs[7]).To(Equal(uint64(15)))
+			Expect(call(res, p, "t_abs", nil).Regs[7]).To(Equal(uint64(10)))
+			Expect(call(res, p, "t_fptr", nil, 1).Regs[7]).To(Equal(uint64(21)))
+
+			regs := call(res, p, "t_addrs", nil).Regs
+			dvar, tbl, code := regs[7], regs[8], regs[9]
+			Expect(code%2).To(BeZero(), "a code address is 2·(slot+1)")
+			Expect(code).To(BeNumerically("<", 2*(len(res.Program.Code.JumpTable)+1)))
+			f := callArg(res, p, "t_fields", nil, nil).Output
+			Expect(f).To(HaveLen(60))
+			d := dvar - tbl
+			le := binary.LittleEndian
+			Expect(le.Uint64(f[0:])).To(Equal(d))
+			Expect(le.Uint32(f[8:])).To(Equal(uint32(d)))
+			Expect(le.Uint16(f[12:])).To(Equal(uint16(d)))
+			Expect(f[14]).To(Equal(uint8(d)))
+			Expect(f[15]).To(Equal(0xC0 | uint8(d)&0x3F))
+			Expect(f[16]).To(Equal(uint8(dvar)))
+			Expect(le.Uint16(f[18:])).To(Equal(uint16(dvar)))
+			Expect(le.Uint32(f[20:])).To(Equal(uint32(dvar)))
+			uleb := uint64(f[24]&0x7F) | uint64(f[25]&0x7F)<<7 | uint64(f[26]&0x7F)<<14 | uint64(f[27]&0x7F)<<21
+			Expect(f[24:28]).To(HaveEach(BeNumerically(">=", 0)))
+			Expect(f[27] & 0x80).To(BeZero())
+			Expect(uleb).To(Equal(d))
+			Expect(le.Uint64(f[28:])).To(Equal(dvar + 8))
+			Expect(le.Uint32(f[36:])).To(Equal(uint32(dvar)))
+			Expect(le.Uint32(f[40:]) + uint32(tbl)).To(Equal(uint32(code)), "switch-table entry + table base = code address")
+			Expect(le.Uint64(f[48:])).To(Equal(code))
+			Expect(le.Uint32(f[56:])).To(Equal(uint32(code)))
+		}
+	})
+
+	It("handles relaxation output: BRANCH, RVC_BRANCH, RVC_JUMP, JAL, RELAX, ALIGN (relax.S)", func() {
+		ins := compile([]string{"relax.S"})
+		types := relocTypes(ins)
+		for _, t := range []elf.R_RISCV{elf.R_RISCV_BRANCH, elf.R_RISCV_RVC_BRANCH, elf.R_RISCV_RVC_JUMP,
+			elf.R_RISCV_JAL, elf.R_RISCV_RELAX, elf.R_RISCV_ALIGN, elf.R_RISCV_CALL_PLT} {
+			Expect(types).To(HaveKey(t), "relax.S should contain %v", t)
+		}
+		r := linkAll(ins, "t_relax")
+		for _, p := range profiles {
+			for _, v := range []uint64{0, 1, 0xFFFF, 0x12345, 0xA5A5} {
+				Expect(call(r[p], p, "t_relax", nil, v).Regs[7]).To(Equal(uint64(bits.OnesCount64(v & 0xFFFF))))
+			}
+		}
+	})
+
+	It("links C compiled with linker relaxation enabled", func() {
+		ins := compile([]string{"control.c", "sha256.c"}, "-mrelax")
+		types := relocTypes(ins)
+		Expect(types[elf.R_RISCV_BRANCH]).To(BeNumerically(">", 0))
+		Expect(types[elf.R_RISCV_RVC_JUMP]).To(BeNumerically(">", 0))
+		Expect(types[elf.R_RISCV_RELAX]).To(BeNumerically(">", 0))
+		r := linkAll(ins, "fib", "sort_checksum", "sha256")
+		for _, p := range profiles {
+			Expect(call(r[p], p, "fib", nil, 15).Regs[7]).To(Equal(uint64(610)))
+			Expect(callArg(r[p], p, "sha256", []byte("abc"), nil).Output).To(HaveLen(32))
+		}
+	})
+
+	It("accepts ld.lld-19 outputs: a partial link (-r), a shared object and an executable with --emit-relocs", func() {
+		objs := compile([]string{"sha256.c", "control.c"})
+		direct := linkAll(objs, "sha256", "fib")
+		inputs := []link.Input{
+			lld(objs, "-r"),
+			lld(objs, "-shared", "--emit-relocs", "-z", "notext", "--unique", "-Bsymbolic"),
+			lld(objs, "--emit-relocs", "-e", "0"),
+		}
+		for _, in := range inputs {
+			r := linkAll([]link.Input{in}, "sha256", "fib")
+			for _, p := range profiles {
+				want := callArg(direct[p], p, "sha256", []byte("hello"), nil).Output
+				Expect(callArg(r[p], p, "sha256", []byte("hello"), nil).Output).To(Equal(want), in.Name)
+				Expect(call(r[p], p, "fib", nil, 12).Regs[7]).To(Equal(uint64(144)), in.Name)
+			}
+		}
+	})
+
+	It("emits the dispatch table as 5-byte jumps at pc 0, 5, 10", func() {
+		r := build([]string{"control.c"}, []string{"fib", "parity", "sw"})
+		for _, p := range profiles {
+			prog := r[p].Program.Code
+			for i, name := range []string{"fib", "parity", "sw"} {
+				Expect(entryPC(r[p], name)).To(Equal(uint32(5 * i)))
+				in, n, err := pvm.DecodeInst(p, prog.Code, prog.Bitmask, uint32(5*i))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(in.Op).To(Equal(pvm.OpJump))
+				if i < 2 {
+					Expect(n).To(Equal(uint32(5)))
+				}
+			}
+		}
+	})
+})
