@@ -78,7 +78,7 @@ var _ = Describe("relocations", func() {
 			Expect(uleb).To(Equal(d))
 			Expect(le.Uint64(f[28:])).To(Equal(dvar + 8))
 			Expect(le.Uint32(f[36:])).To(Equal(uint32(dvar)))
-			Expect(le.Uint32(f[40:]) + uint32(tbl)).To(Equal(uint32(code)), "switch-table entry + table base = code address")
+			Expect(le.Uint32(f[40:])+uint32(tbl)).To(Equal(uint32(code)), "switch-table entry + table base = code address")
 			Expect(le.Uint64(f[48:])).To(Equal(code))
 			Expect(le.Uint32(f[56:])).To(Equal(uint32(code)))
 		}
