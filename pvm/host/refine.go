@@ -128,6 +128,10 @@ type Refine struct {
 	LegacyLog bool
 	// Extra handles ids this type does not implement; nil means unknown (WHAT, 10 gas).
 	Extra pvm.HostCaller
+	// ChargeInnerGas makes invoke bill the outer machine for the gas its inner machine
+	// uses (and caps the inner gas at the outer gas left), as later protocol versions do.
+	// The Gray Paper 0.7.2 text (the default) charges the caller only the base 10.
+	ChargeInnerGas bool
 	// Calls counts host calls by function (diagnostics).
 	Calls map[Call]int
 
@@ -465,11 +469,18 @@ func (r *Refine) invoke(m *pvm.Machine) error {
 	}
 	g := binary.LittleEndian.Uint64(state)
 	inner.Gas = int64(min(g, 1<<63-1))
+	if r.ChargeInnerGas {
+		inner.Gas = min(inner.Gas, m.Gas)
+	}
+	innerStart := inner.Gas
 	for i := range inner.Regs {
 		inner.Regs[i] = binary.LittleEndian.Uint64(state[8+8*i:])
 	}
 	inner.Host = nil
 	ex := inner.Run()
+	if r.ChargeInnerGas {
+		m.Gas -= innerStart - max(inner.Gas, 0)
+	}
 	binary.LittleEndian.PutUint64(state, uint64(max(inner.Gas, 0)))
 	for i, v := range inner.Regs {
 		binary.LittleEndian.PutUint64(state[8+8*i:], v)

@@ -299,6 +299,31 @@ var _ = Describe("refine host calls", func() {
 		Expect(m.Regs[7]).To(Equal(host.WHO))
 	})
 
+	It("invoke bills the caller for inner gas with ChargeInnerGas", func() {
+		for _, charge := range []bool{false, true} {
+			m := stopped(pvm.GP072, 5000)
+			r := &host.Refine{Profile: pvm.GP072, ChargeInnerGas: charge}
+			inner := program(pvm.GP072, pvm.Inst{Op: pvm.OpFallthrough}, pvm.Inst{Op: pvm.OpTrap}).Marshal()
+			Expect(m.WriteMemory(rw, inner)).To(Succeed())
+			m.Regs[7], m.Regs[8], m.Regs[9] = rw, uint64(len(inner)), 0
+			_, err := call(r, host.Machine, m)
+			Expect(err).NotTo(HaveOccurred())
+			state := make([]byte, 112)
+			binary.LittleEndian.PutUint64(state, 1<<40)
+			Expect(m.WriteMemory(rw+0x100, state)).To(Succeed())
+			m.Regs[8] = rw + 0x100
+			gas := m.Gas
+			_, err = call(r, host.Invoke, m)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(m.Regs[7]).To(Equal(uint64(host.InnerPanic)))
+			if charge {
+				Expect(gas - m.Gas).To(Equal(int64(10 + 2)), "base cost plus two one-instruction blocks")
+			} else {
+				Expect(gas - m.Gas).To(Equal(int64(10)))
+			}
+		}
+	})
+
 	It("machine rejects an invalid blob with HUH; pages rejects bad arguments", func() {
 		m := stopped(pvm.GP072, 1000)
 		r := &host.Refine{Profile: pvm.GP072}
