@@ -63,14 +63,18 @@ func Validate(pre []solana.Account, ix *solana.Instruction, diff runners.StateDi
 		return nil, reject(KindMalformedDiff, "", "instruction: %v", err)
 	}
 	post := solana.CloneAccounts(pre)
-	inIx := map[string]int{}
+	inIx := make(map[solana.PublicKey]int, len(ix.Accounts))
 	for _, ia := range ix.Accounts {
-		inIx[pre[ia.Index].Key.String()] = ia.Index
+		inIx[pre[ia.Index].Key] = ia.Index
 	}
 	// Structural checks first: nothing may be written outside the instruction, and the
 	// diff must start from the state we hold.
 	for _, key := range sortedKeys(diff) {
-		idx, ok := inIx[key]
+		pk, err := solana.ParsePublicKey(key)
+		if err != nil {
+			return nil, reject(KindMalformedDiff, key, "account key: %v", err)
+		}
+		idx, ok := inIx[pk]
 		if !ok {
 			return nil, reject(solana.MissingAccount, key, "diff changes an account the instruction does not reference")
 		}
@@ -86,43 +90,45 @@ func Validate(pre []solana.Account, ix *solana.Instruction, diff runners.StateDi
 		}
 		seen[ia.Index] = true
 		a, b := &pre[ia.Index], &post[ia.Index]
-		key := a.Key.String()
+		if sameAccount(a, b) {
+			continue
+		}
 		owned := a.Owner == ix.ProgramID
 		if b.Lamports != a.Lamports {
 			if !owned && b.Lamports < a.Lamports {
-				return nil, reject(solana.ExternalAccountLamportSpend, key, "lamports %d -> %d, account owned by %s", a.Lamports, b.Lamports, a.Owner)
+				return nil, reject(solana.ExternalAccountLamportSpend, a.Key.String(), "lamports %d -> %d, account owned by %s", a.Lamports, b.Lamports, a.Owner)
 			}
 			if !ia.Writable {
-				return nil, reject(solana.ReadonlyLamportChange, key, "lamports %d -> %d of a read-only account", a.Lamports, b.Lamports)
+				return nil, reject(solana.ReadonlyLamportChange, a.Key.String(), "lamports %d -> %d of a read-only account", a.Lamports, b.Lamports)
 			}
 		}
 		preLen, postLen := len(a.Data), len(b.Data)
 		if (postLen > preLen && postLen-preLen > solana.MaxPermittedDataIncrease) || postLen > solana.MaxPermittedDataLength {
-			return nil, reject(solana.InvalidRealloc, key, "data length %d -> %d", preLen, postLen)
+			return nil, reject(solana.InvalidRealloc, a.Key.String(), "data length %d -> %d", preLen, postLen)
 		}
 		if !bytes.Equal(a.Data, b.Data) {
 			switch {
 			case postLen != preLen && !owned:
-				return nil, reject(solana.AccountDataSizeChanged, key, "data length %d -> %d, account owned by %s", preLen, postLen, a.Owner)
+				return nil, reject(solana.AccountDataSizeChanged, a.Key.String(), "data length %d -> %d, account owned by %s", preLen, postLen, a.Owner)
 			case resizeDelta+int64(postLen)-int64(preLen) > solana.MaxPermittedAccountsDataAllocationsPerTransaction:
-				return nil, reject(solana.MaxAccountsDataAllocationsExceeded, key, "data growth over %d bytes", solana.MaxPermittedAccountsDataAllocationsPerTransaction)
+				return nil, reject(solana.MaxAccountsDataAllocationsExceeded, a.Key.String(), "data growth over %d bytes", solana.MaxPermittedAccountsDataAllocationsPerTransaction)
 			case !ia.Writable:
-				return nil, reject(solana.ReadonlyDataModified, key, "data of a read-only account changed")
+				return nil, reject(solana.ReadonlyDataModified, a.Key.String(), "data of a read-only account changed")
 			case !owned:
-				return nil, reject(solana.ExternalAccountDataModified, key, "data changed, account owned by %s", a.Owner)
+				return nil, reject(solana.ExternalAccountDataModified, a.Key.String(), "data changed, account owned by %s", a.Owner)
 			}
 			resizeDelta += int64(postLen) - int64(preLen)
 		}
 		if b.Owner != a.Owner {
 			if !owned || !ia.Writable || !isZeroed(b.Data) {
-				return nil, reject(solana.ModifiedProgramID, key, "owner %s -> %s (owned=%v writable=%v zeroed=%v)", a.Owner, b.Owner, owned, ia.Writable, isZeroed(b.Data))
+				return nil, reject(solana.ModifiedProgramID, a.Key.String(), "owner %s -> %s (owned=%v writable=%v zeroed=%v)", a.Owner, b.Owner, owned, ia.Writable, isZeroed(b.Data))
 			}
 		}
 		if b.Executable != a.Executable {
-			return nil, reject(solana.ExecutableModified, key, "executable %v -> %v", a.Executable, b.Executable)
+			return nil, reject(solana.ExecutableModified, a.Key.String(), "executable %v -> %v", a.Executable, b.Executable)
 		}
 		if b.RentEpoch != a.RentEpoch {
-			return nil, reject(solana.RentEpochModified, key, "rent epoch %d -> %d", a.RentEpoch, b.RentEpoch)
+			return nil, reject(solana.RentEpochModified, a.Key.String(), "rent epoch %d -> %d", a.RentEpoch, b.RentEpoch)
 		}
 	}
 	if err := solana.CheckBalanced(pre, post, ix); err != nil {
