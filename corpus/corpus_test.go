@@ -231,4 +231,3 @@ func rawRun(c *runners.Case, accs []solana.Account, ix *solana.Instruction) []so
 	}
 	return post
 }
-
