@@ -37,6 +37,7 @@ enum {
   OP_JSGTI, OP_JSGTR, OP_JSGEI, OP_JSGER, OP_JSLTI, OP_JSLTR, OP_JSLEI, OP_JSLER,
   OP_JEQ32I, OP_JEQ32R, OP_JGT32I, OP_JGT32R, OP_JGE32I, OP_JGE32R, OP_JLT32I, OP_JLT32R, OP_JLE32I, OP_JLE32R, OP_JSET32I,
   OP_JSET32R, OP_JNE32I, OP_JNE32R, OP_JSGT32I, OP_JSGT32R, OP_JSGE32I, OP_JSGE32R, OP_JSLT32I, OP_JSLT32R, OP_JSLE32I, OP_JSLE32R,
+  OP_MOV32I, OP_SUB64I, OP_DIV64IZ, OP_MOD64IZ, OP_METER_STOP,
   OP_CALL,  /* resolved call: syscall and/or internal function */
   OP_CALLX,
   OP_EXIT,
@@ -93,7 +94,7 @@ static int resolve(uint8_t o, int v, int *ck, int *store) {
   case 0x9c: return !pqr ? OP_MOD32R : OP_LDX8;
   case 0xa4: return OP_XOR32I;
   case 0xac: return OP_XOR32R;
-  case 0xb4: return OP_MOV64I; /* imm pre-zero-extended */
+  case 0xb4: return OP_MOV32I;
   case 0xbc: return sx ? OP_MOV32R_S : OP_MOV32R_Z;
   case 0xc4: return *ck = CK_SHIFT32, OP_ARSH32I;
   case 0xcc: return OP_ARSH32R;
@@ -101,7 +102,7 @@ static int resolve(uint8_t o, int v, int *ck, int *store) {
   case 0xdc: return *ck = CK_ENDIAN, OP_BE16;
   case 0x07: return *ck = CK_ADD64, OP_ADD64I;
   case 0x0f: return OP_ADD64R;
-  case 0x17: return sx ? OP_RSUB64I : OP_ADD64I; /* imm negated when not swapped */
+  case 0x17: return sx ? OP_RSUB64I : OP_SUB64I;
   case 0x1f: return OP_SUB64R;
   case 0x27: return !pqr ? OP_MUL64I : (*store = 1, OP_STI1);
   case 0x2f: return !pqr ? OP_MUL64R : (*store = 1, OP_STX1);
@@ -160,17 +161,17 @@ static int resolve(uint8_t o, int v, int *ck, int *store) {
     case 0x8e: return OP_LMUL32R;
     case 0x96: return OP_MUL64I;
     case 0x9e: return OP_MUL64R;
-    case 0x36: return OP_UHMUL64I;
+    case 0x36: return OP_UHMUL64I; /* zero-extended imm */
     case 0x3e: return OP_UHMUL64R;
     case 0xb6: return OP_SHMUL64I;
     case 0xbe: return OP_SHMUL64R;
     case 0x46: return *ck = CK_NONZERO, OP_DIV32I;
     case 0x4e: return OP_DIV32R;
-    case 0x56: return *ck = CK_NONZERO, OP_DIV64I; /* imm pre-zero-extended */
+    case 0x56: return *ck = CK_NONZERO, OP_DIV64IZ;
     case 0x5e: return OP_DIV64R;
     case 0x66: return *ck = CK_NONZERO, OP_MOD32I;
     case 0x6e: return OP_MOD32R;
-    case 0x76: return *ck = CK_NONZERO, OP_MOD64I; /* imm pre-zero-extended */
+    case 0x76: return *ck = CK_NONZERO, OP_MOD64IZ;
     case 0x7e: return OP_MOD64R;
     case 0xc6: return *ck = CK_NONZERO, OP_SDIV32I;
     case 0xce: return OP_SDIV32R;
@@ -291,13 +292,22 @@ int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
 
 /* ---------------------------------------------------------------- pre-decoding */
 
+/* 16 bytes per instruction slot. Registers are byte offsets into the register file;
+ * immediates are sign-extended at use (free on RISC-V: lw). blk is the number of
+ * instructions from this one to the end of its straight-line run: the meter is charged
+ * once per run instead of once per instruction (see "metering" below). */
 typedef struct dinsn {
   uint8_t op, dst, src, pad;
-  int32_t off;  /* memory offset, absolute jump target, or syscall index (OP_CALL) */
-  int64_t imm;  /* immediate as the operation uses it; OP_CALL: internal target or -1 */
+  int32_t imm; /* LDDW: low half; OP_CALL: internal target or -1 */
+  int32_t off; /* memory offset; absolute jump target; OP_CALL: syscall index or -1; LDDW: high half */
+  uint32_t blk;
 } dinsn;
 
 _Static_assert(sizeof(dinsn) == 16, "decoded instruction is 16 bytes");
+
+static int terminator(int op) {
+  return (op >= OP_JA && op <= OP_JSLE32R) || op == OP_CALL || op == OP_CALLX || op == OP_EXIT || op == OP_OVERRUN;
+}
 
 static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   uint64_t n = x->text_len / INSN_SIZE;
@@ -312,24 +322,13 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
     rinsn i = get_insn(x->text, pc);
     int ck, store;
     int op = resolve(i.opc, v, &ck, &store);
-    dinsn o = {(uint8_t)op, i.dst, i.src, 0, i.off, (int64_t)i.imm};
+    dinsn o = {(uint8_t)op, (uint8_t)(i.dst * 8), (uint8_t)(i.src * 8), 0, i.imm, i.off, 0};
     switch (op) {
     case OP_LDDW:
-      o.imm = (int64_t)(((uint64_t)(uint32_t)i.imm) | ((uint64_t)(uint32_t)get_insn(x->text, pc + 1).imm << 32));
+      o.off = (pc + 1 < n) ? get_insn(x->text, pc + 1).imm : 0;
       break;
     case OP_ADD32I_S:
-      if (i.opc == 0x14) o.imm = (int64_t)(int32_t)(0u - (uint32_t)i.imm);
-      break;
-    case OP_ADD64I:
-      if (i.opc == 0x17) o.imm = (int64_t)(0ull - (uint64_t)(int64_t)i.imm);
-      break;
-    case OP_MOV64I:
-      if (i.opc == 0xb4) o.imm = (int64_t)(uint32_t)i.imm;
-      break;
-    case OP_DIV64I:
-    case OP_MOD64I:
-    case OP_UHMUL64I:
-      if (i.opc == 0x56 || i.opc == 0x76 || i.opc == 0x36) o.imm = (int64_t)(uint32_t)i.imm;
+      if (i.opc == 0x14) o.imm = (int32_t)(0u - (uint32_t)i.imm);
       break;
     case OP_LE16:
       o.op = i.imm == 16 ? OP_LE16 : i.imm == 32 ? OP_LE32 : i.imm == 64 ? OP_NOP : OP_BADEND;
@@ -338,7 +337,7 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
       o.op = i.imm == 16 ? OP_BE16 : i.imm == 32 ? OP_BE32 : i.imm == 64 ? OP_BE64 : OP_BADEND;
       break;
     case OP_CALLX:
-      o.src = v == SBPF_V2 ? i.src : v >= SBPF_V3 ? i.dst : (uint8_t)i.imm;
+      o.src = (uint8_t)(8 * (v == SBPF_V2 ? i.src : v >= SBPF_V3 ? i.dst : (uint8_t)i.imm));
       break;
     case OP_CALL: {
       int sys = -1;
@@ -350,11 +349,11 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
       } else {
         uint32_t tpc;
         /* check_pc happens after push_frame: an out-of-range target is kept and fails then */
-        if (sbpf_lookup_func(x, (uint32_t)i.imm, &tpc)) target = tpc;
+        if (sbpf_lookup_func(x, (uint32_t)i.imm, &tpc)) target = tpc > 0x7fffffff ? 0x7fffffff : tpc;
       }
       if (sys < 0 && target < 0) o.op = OP_INVALID;
       o.off = sys;
-      o.imm = target;
+      o.imm = (int32_t)target;
       break;
     }
     default:
@@ -364,10 +363,19 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
     d[pc] = o;
     if (op == OP_LDDW && pc + 1 < n) {
       pc++;
-      d[pc] = (dinsn){OP_INVALID, 0, 0, 0, 0, 0}; /* opcode 0: reachable only by callx */
+      d[pc] = (dinsn){OP_INVALID, 0, 0, 0, 0, 0, 1}; /* opcode 0: reachable only by callx */
     }
   }
-  d[n] = (dinsn){OP_OVERRUN, 0, 0, 0, 0, 0};
+  d[n] = (dinsn){OP_OVERRUN, 0, 0, 0, 0, 0, 1};
+  /* run lengths, backwards; an lddw covers its second slot */
+  for (uint64_t k = n; k-- > 0;) {
+    if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
+    if (terminator(d[k].op)) d[k].blk = 1;
+    else {
+      uint64_t next = k + (d[k].op == OP_LDDW ? 2 : 1);
+      d[k].blk = (next <= n ? d[next].blk : 0) + 1;
+    }
+  }
   return d;
 }
 
@@ -416,9 +424,18 @@ static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
 
 static inline uint64_t bswap16(uint64_t v) { return (uint64_t)__builtin_bswap16((uint16_t)v); }
 
+/* Metering. anza checks the meter before every instruction (ExceededMaxInstructions when
+ * the instructions executed since the last sync reach the meter) and syncs around
+ * syscalls. Here the meter (`left`) is charged with a whole straight-line run when it is
+ * entered; runs end at every jump, call and exit, so a syscall always sees the exact meter.
+ * A run the meter cannot pay for in full is entered in "limited" mode: the instruction
+ * where anza would stop is replaced by OP_METER_STOP. A fault inside a run gives back the
+ * instructions after it (precharged()). */
+static inline uint64_t precharged(const dinsn *d, const dinsn *patch) { return d->blk - 1 - (patch ? patch->blk : 0); }
+
 int svc_engine_execute(svc_ctx *c) {
   const sbpf_exe *x = &the_exe;
-  const dinsn *code = the_code;
+  dinsn *code = the_code;
   uint64_t n = x->text_len / INSN_SIZE;
   const uint32_t max_depth = c->req.max_call_depth, frame_size = c->req.stack_frame_size;
   uint64_t frame_bump = 0;
@@ -435,52 +452,67 @@ int svc_engine_execute(svc_ctx *c) {
   r[10] = MM_STACK_START + (v_manual_frames(x->version) ? (uint64_t)frame_size * max_depth : frame_size);
   uint64_t depth = 0;
   uint64_t left = c->remaining, synced = left;
-  const dinsn *d = code + (x->entry_pc < n ? x->entry_pc : n);
+  dinsn *d = code + (x->entry_pc < n ? x->entry_pc : n);
+  dinsn *patch = 0;
   const char *err = 0;
 
+#define RD (*(uint64_t *)((char *)r + d->dst))
+#define RS (*(uint64_t *)((char *)r + d->src))
+#define IMM ((int64_t)d->imm)
+#define UIMM ((uint64_t)(int64_t)d->imm)
 #define NEXT() \
   do {         \
     d++;       \
     goto top;  \
   } while (0)
-#define JUMP_IF(cond)        \
-  do {                       \
+#define JUMP_IF(cond)            \
+  do {                           \
     if (cond) d = code + d->off; \
-    else d++;                \
-    goto top;                \
+    else d++;                    \
+    goto charge;                 \
   } while (0)
-#define FAIL(kind)   \
-  do {               \
-    err = kind;      \
-    goto fail;       \
+#define FAIL(kind) \
+  do {             \
+    err = kind;    \
+    goto fail;     \
   } while (0)
-#define LOAD(T, sz)                                                                 \
-  do {                                                                              \
-    uint64_t a = r[d->src] + (uint64_t)(int64_t)d->off;                             \
-    uint8_t *h = xl(c, SVC_LOAD, a, sz);                                            \
-    if (UNLIKELY(!h)) goto mem_fail;                                                \
-    T v_;                                                                           \
-    __builtin_memcpy(&v_, h, sz);                                                   \
-    r[d->dst] = v_;                                                                 \
-    NEXT();                                                                         \
+#define LOAD(T, sz)                                     \
+  do {                                                  \
+    uint64_t a = RS + (uint64_t)(int64_t)d->off;        \
+    uint8_t *h = xl(c, SVC_LOAD, a, sz);                \
+    if (UNLIKELY(!h)) goto mem_fail;                    \
+    T v_;                                               \
+    __builtin_memcpy(&v_, h, sz);                       \
+    RD = v_;                                            \
+    NEXT();                                             \
   } while (0)
-#define STORE(T, sz, val)                                                           \
-  do {                                                                              \
-    uint64_t a = r[d->dst] + (uint64_t)(int64_t)d->off;                             \
-    uint8_t *h = xl(c, SVC_STORE, a, sz);                                           \
-    if (UNLIKELY(!h)) goto mem_fail;                                                \
-    T v_ = (T)(val);                                                                \
-    __builtin_memcpy(h, &v_, sz);                                                   \
-    NEXT();                                                                         \
+#define STORE(T, sz, val)                               \
+  do {                                                  \
+    uint64_t a = RD + (uint64_t)(int64_t)d->off;        \
+    uint8_t *h = xl(c, SVC_STORE, a, sz);               \
+    if (UNLIKELY(!h)) goto mem_fail;                    \
+    T v_ = (T)(val);                                    \
+    __builtin_memcpy(h, &v_, sz);                       \
+    NEXT();                                             \
   } while (0)
 #define SX32(e) ((uint64_t)(int64_t)(int32_t)(e))
 #define ZX32(e) ((uint64_t)(uint32_t)(e))
 
+charge: {
+  uint64_t k = d->blk;
+  if (UNLIKELY(left < k)) {
+    dinsn *p = d;
+    for (uint64_t i = 0; i < left; i++) p += p->op == OP_LDDW ? 2 : 1;
+    patch = p;
+    patch->op = OP_METER_STOP;
+    left = 0;
+  } else {
+    left -= k;
+  }
+}
 top:
-  if (UNLIKELY(left == 0)) FAIL("ExceededMaxInstructions");
-  left--;
   switch (d->op) {
-  case OP_LDDW: r[d->dst] = (uint64_t)d->imm; d += 2; goto top;
+  case OP_LDDW: RD = (uint64_t)(uint32_t)d->imm | ((uint64_t)(uint32_t)d->off << 32); d += 2; goto top;
   case OP_LDX1: LOAD(uint8_t, 1);
   case OP_LDX2: LOAD(uint16_t, 2);
   case OP_LDX4: LOAD(uint32_t, 4);
@@ -488,188 +520,193 @@ top:
   case OP_STI1: STORE(uint8_t, 1, d->imm);
   case OP_STI2: STORE(uint16_t, 2, d->imm);
   case OP_STI4: STORE(uint32_t, 4, d->imm);
-  case OP_STI8: STORE(uint64_t, 8, d->imm);
-  case OP_STX1: STORE(uint8_t, 1, r[d->src]);
-  case OP_STX2: STORE(uint16_t, 2, r[d->src]);
-  case OP_STX4: STORE(uint32_t, 4, r[d->src]);
-  case OP_STX8: STORE(uint64_t, 8, r[d->src]);
+  case OP_STI8: STORE(uint64_t, 8, IMM);
+  case OP_STX1: STORE(uint8_t, 1, RS);
+  case OP_STX2: STORE(uint16_t, 2, RS);
+  case OP_STX4: STORE(uint32_t, 4, RS);
+  case OP_STX8: STORE(uint64_t, 8, RS);
 
-  case OP_ADD32I_S: r[d->dst] = SX32((uint32_t)r[d->dst] + (uint32_t)d->imm); NEXT();
-  case OP_ADD32R_S: r[d->dst] = SX32((uint32_t)r[d->dst] + (uint32_t)r[d->src]); NEXT();
-  case OP_SUB32R_S: r[d->dst] = SX32((uint32_t)r[d->dst] - (uint32_t)r[d->src]); NEXT();
-  case OP_MUL32I_S: r[d->dst] = SX32((uint32_t)r[d->dst] * (uint32_t)d->imm); NEXT();
-  case OP_MUL32R_S: r[d->dst] = SX32((uint32_t)r[d->dst] * (uint32_t)r[d->src]); NEXT();
-  case OP_ADD32I_Z: r[d->dst] = ZX32((uint32_t)r[d->dst] + (uint32_t)d->imm); NEXT();
-  case OP_ADD32R_Z: r[d->dst] = ZX32((uint32_t)r[d->dst] + (uint32_t)r[d->src]); NEXT();
-  case OP_SUB32R_Z: r[d->dst] = ZX32((uint32_t)r[d->dst] - (uint32_t)r[d->src]); NEXT();
-  case OP_RSUB32I_Z: r[d->dst] = ZX32((uint32_t)d->imm - (uint32_t)r[d->dst]); NEXT();
-  case OP_DIV32I: r[d->dst] = (uint32_t)r[d->dst] / (uint32_t)d->imm; NEXT();
+  case OP_ADD32I_S: RD = SX32((uint32_t)RD + (uint32_t)d->imm); NEXT();
+  case OP_ADD32R_S: RD = SX32((uint32_t)RD + (uint32_t)RS); NEXT();
+  case OP_SUB32R_S: RD = SX32((uint32_t)RD - (uint32_t)RS); NEXT();
+  case OP_MUL32I_S: RD = SX32((uint32_t)RD * (uint32_t)d->imm); NEXT();
+  case OP_MUL32R_S: RD = SX32((uint32_t)RD * (uint32_t)RS); NEXT();
+  case OP_ADD32I_Z: RD = ZX32((uint32_t)RD + (uint32_t)d->imm); NEXT();
+  case OP_ADD32R_Z: RD = ZX32((uint32_t)RD + (uint32_t)RS); NEXT();
+  case OP_SUB32R_Z: RD = ZX32((uint32_t)RD - (uint32_t)RS); NEXT();
+  case OP_RSUB32I_Z: RD = ZX32((uint32_t)d->imm - (uint32_t)RD); NEXT();
+  case OP_DIV32I: RD = (uint32_t)RD / (uint32_t)d->imm; NEXT();
   case OP_DIV32R:
-    if (UNLIKELY((uint32_t)r[d->src] == 0)) FAIL("DivideByZero");
-    r[d->dst] = (uint32_t)r[d->dst] / (uint32_t)r[d->src];
+    if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
+    RD = (uint32_t)RD / (uint32_t)RS;
     NEXT();
-  case OP_MOD32I: r[d->dst] = (uint32_t)r[d->dst] % (uint32_t)d->imm; NEXT();
+  case OP_MOD32I: RD = (uint32_t)RD % (uint32_t)d->imm; NEXT();
   case OP_MOD32R:
-    if (UNLIKELY((uint32_t)r[d->src] == 0)) FAIL("DivideByZero");
-    r[d->dst] = (uint32_t)r[d->dst] % (uint32_t)r[d->src];
+    if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
+    RD = (uint32_t)RD % (uint32_t)RS;
     NEXT();
-  case OP_OR32I: r[d->dst] = (uint32_t)r[d->dst] | (uint32_t)d->imm; NEXT();
-  case OP_OR32R: r[d->dst] = (uint32_t)r[d->dst] | (uint32_t)r[d->src]; NEXT();
-  case OP_AND32I: r[d->dst] = (uint32_t)r[d->dst] & (uint32_t)d->imm; NEXT();
-  case OP_AND32R: r[d->dst] = (uint32_t)r[d->dst] & (uint32_t)r[d->src]; NEXT();
-  case OP_XOR32I: r[d->dst] = (uint32_t)r[d->dst] ^ (uint32_t)d->imm; NEXT();
-  case OP_XOR32R: r[d->dst] = (uint32_t)r[d->dst] ^ (uint32_t)r[d->src]; NEXT();
-  case OP_LSH32I: r[d->dst] = (uint32_t)((uint32_t)r[d->dst] << (d->imm & 31)); NEXT();
-  case OP_LSH32R: r[d->dst] = (uint32_t)((uint32_t)r[d->dst] << (r[d->src] & 31)); NEXT();
-  case OP_RSH32I: r[d->dst] = (uint32_t)r[d->dst] >> (d->imm & 31); NEXT();
-  case OP_RSH32R: r[d->dst] = (uint32_t)r[d->dst] >> (r[d->src] & 31); NEXT();
-  case OP_ARSH32I: r[d->dst] = (uint32_t)((int32_t)r[d->dst] >> (d->imm & 31)); NEXT();
-  case OP_ARSH32R: r[d->dst] = (uint32_t)((int32_t)r[d->dst] >> (r[d->src] & 31)); NEXT();
-  case OP_NEG32: r[d->dst] = (uint32_t)(0u - (uint32_t)r[d->dst]); NEXT();
-  case OP_MOV32R_Z: r[d->dst] = (uint32_t)r[d->src]; NEXT();
-  case OP_MOV32R_S: r[d->dst] = SX32(r[d->src]); NEXT();
-  case OP_LE16: r[d->dst] = (uint16_t)r[d->dst]; NEXT();
-  case OP_LE32: r[d->dst] = (uint32_t)r[d->dst]; NEXT();
+  case OP_OR32I: RD = (uint32_t)RD | (uint32_t)d->imm; NEXT();
+  case OP_OR32R: RD = (uint32_t)RD | (uint32_t)RS; NEXT();
+  case OP_AND32I: RD = (uint32_t)RD & (uint32_t)d->imm; NEXT();
+  case OP_AND32R: RD = (uint32_t)RD & (uint32_t)RS; NEXT();
+  case OP_XOR32I: RD = (uint32_t)RD ^ (uint32_t)d->imm; NEXT();
+  case OP_XOR32R: RD = (uint32_t)RD ^ (uint32_t)RS; NEXT();
+  case OP_LSH32I: RD = (uint32_t)((uint32_t)RD << (d->imm & 31)); NEXT();
+  case OP_LSH32R: RD = (uint32_t)((uint32_t)RD << (RS & 31)); NEXT();
+  case OP_RSH32I: RD = (uint32_t)RD >> (d->imm & 31); NEXT();
+  case OP_RSH32R: RD = (uint32_t)RD >> (RS & 31); NEXT();
+  case OP_ARSH32I: RD = (uint32_t)((int32_t)RD >> (d->imm & 31)); NEXT();
+  case OP_ARSH32R: RD = (uint32_t)((int32_t)RD >> (RS & 31)); NEXT();
+  case OP_NEG32: RD = (uint32_t)(0u - (uint32_t)RD); NEXT();
+  case OP_MOV32I: RD = (uint32_t)d->imm; NEXT();
+  case OP_MOV32R_Z: RD = (uint32_t)RS; NEXT();
+  case OP_MOV32R_S: RD = SX32(RS); NEXT();
+  case OP_LE16: RD = (uint16_t)RD; NEXT();
+  case OP_LE32: RD = (uint32_t)RD; NEXT();
   case OP_NOP: NEXT();
-  case OP_BE16: r[d->dst] = bswap16(r[d->dst]); NEXT();
-  case OP_BE32: r[d->dst] = __builtin_bswap32((uint32_t)r[d->dst]); NEXT();
-  case OP_BE64: r[d->dst] = __builtin_bswap64(r[d->dst]); NEXT();
+  case OP_BE16: RD = bswap16(RD); NEXT();
+  case OP_BE32: RD = __builtin_bswap32((uint32_t)RD); NEXT();
+  case OP_BE64: RD = __builtin_bswap64(RD); NEXT();
   case OP_BADEND: FAIL("InvalidInstruction");
 
-  case OP_ADD64I: r[d->dst] += (uint64_t)d->imm; NEXT();
-  case OP_ADD64R: r[d->dst] += r[d->src]; NEXT();
-  case OP_SUB64R: r[d->dst] -= r[d->src]; NEXT();
-  case OP_RSUB64I: r[d->dst] = (uint64_t)d->imm - r[d->dst]; NEXT();
-  case OP_MUL64I: r[d->dst] *= (uint64_t)d->imm; NEXT();
-  case OP_MUL64R: r[d->dst] *= r[d->src]; NEXT();
-  case OP_DIV64I: r[d->dst] /= (uint64_t)d->imm; NEXT();
+  case OP_ADD64I: RD += UIMM; NEXT();
+  case OP_ADD64R: RD += RS; NEXT();
+  case OP_SUB64I: RD -= UIMM; NEXT();
+  case OP_SUB64R: RD -= RS; NEXT();
+  case OP_RSUB64I: RD = UIMM - RD; NEXT();
+  case OP_MUL64I: RD *= UIMM; NEXT();
+  case OP_MUL64R: RD *= RS; NEXT();
+  case OP_DIV64I: RD /= UIMM; NEXT();
+  case OP_DIV64IZ: RD /= (uint32_t)d->imm; NEXT();
   case OP_DIV64R:
-    if (UNLIKELY(r[d->src] == 0)) FAIL("DivideByZero");
-    r[d->dst] /= r[d->src];
+    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+    RD /= RS;
     NEXT();
-  case OP_MOD64I: r[d->dst] %= (uint64_t)d->imm; NEXT();
+  case OP_MOD64I: RD %= UIMM; NEXT();
+  case OP_MOD64IZ: RD %= (uint32_t)d->imm; NEXT();
   case OP_MOD64R:
-    if (UNLIKELY(r[d->src] == 0)) FAIL("DivideByZero");
-    r[d->dst] %= r[d->src];
+    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+    RD %= RS;
     NEXT();
-  case OP_OR64I: r[d->dst] |= (uint64_t)d->imm; NEXT();
-  case OP_OR64R: r[d->dst] |= r[d->src]; NEXT();
-  case OP_AND64I: r[d->dst] &= (uint64_t)d->imm; NEXT();
-  case OP_AND64R: r[d->dst] &= r[d->src]; NEXT();
-  case OP_XOR64I: r[d->dst] ^= (uint64_t)d->imm; NEXT();
-  case OP_XOR64R: r[d->dst] ^= r[d->src]; NEXT();
-  case OP_LSH64I: r[d->dst] <<= (d->imm & 63); NEXT();
-  case OP_LSH64R: r[d->dst] <<= (r[d->src] & 63); NEXT();
-  case OP_RSH64I: r[d->dst] >>= (d->imm & 63); NEXT();
-  case OP_RSH64R: r[d->dst] >>= (r[d->src] & 63); NEXT();
-  case OP_ARSH64I: r[d->dst] = (uint64_t)((int64_t)r[d->dst] >> (d->imm & 63)); NEXT();
-  case OP_ARSH64R: r[d->dst] = (uint64_t)((int64_t)r[d->dst] >> (r[d->src] & 63)); NEXT();
-  case OP_NEG64: r[d->dst] = 0 - r[d->dst]; NEXT();
-  case OP_MOV64I: r[d->dst] = (uint64_t)d->imm; NEXT();
-  case OP_MOV64R: r[d->dst] = r[d->src]; NEXT();
-  case OP_HOR64: r[d->dst] |= (uint64_t)d->imm << 32; NEXT();
+  case OP_OR64I: RD |= UIMM; NEXT();
+  case OP_OR64R: RD |= RS; NEXT();
+  case OP_AND64I: RD &= UIMM; NEXT();
+  case OP_AND64R: RD &= RS; NEXT();
+  case OP_XOR64I: RD ^= UIMM; NEXT();
+  case OP_XOR64R: RD ^= RS; NEXT();
+  case OP_LSH64I: RD <<= (d->imm & 63); NEXT();
+  case OP_LSH64R: RD <<= (RS & 63); NEXT();
+  case OP_RSH64I: RD >>= (d->imm & 63); NEXT();
+  case OP_RSH64R: RD >>= (RS & 63); NEXT();
+  case OP_ARSH64I: RD = (uint64_t)((int64_t)RD >> (d->imm & 63)); NEXT();
+  case OP_ARSH64R: RD = (uint64_t)((int64_t)RD >> (RS & 63)); NEXT();
+  case OP_NEG64: RD = 0 - RD; NEXT();
+  case OP_MOV64I: RD = UIMM; NEXT();
+  case OP_MOV64R: RD = RS; NEXT();
+  case OP_HOR64: RD |= (uint64_t)(uint32_t)d->imm << 32; NEXT();
 
-  case OP_LMUL32I: r[d->dst] = (uint32_t)((uint32_t)r[d->dst] * (uint32_t)d->imm); NEXT();
-  case OP_LMUL32R: r[d->dst] = (uint32_t)((uint32_t)r[d->dst] * (uint32_t)r[d->src]); NEXT();
-  case OP_UHMUL64I: r[d->dst] = (uint64_t)(((unsigned __int128)r[d->dst] * (uint64_t)d->imm) >> 64); NEXT();
-  case OP_UHMUL64R: r[d->dst] = (uint64_t)(((unsigned __int128)r[d->dst] * r[d->src]) >> 64); NEXT();
-  case OP_SHMUL64I: r[d->dst] = (uint64_t)(((__int128)(int64_t)r[d->dst] * d->imm) >> 64); NEXT();
-  case OP_SHMUL64R: r[d->dst] = (uint64_t)(((__int128)(int64_t)r[d->dst] * (int64_t)r[d->src]) >> 64); NEXT();
+  case OP_LMUL32I: RD = (uint32_t)((uint32_t)RD * (uint32_t)d->imm); NEXT();
+  case OP_LMUL32R: RD = (uint32_t)((uint32_t)RD * (uint32_t)RS); NEXT();
+  case OP_UHMUL64I: RD = (uint64_t)(((unsigned __int128)RD * (uint32_t)d->imm) >> 64); NEXT();
+  case OP_UHMUL64R: RD = (uint64_t)(((unsigned __int128)RD * RS) >> 64); NEXT();
+  case OP_SHMUL64I: RD = (uint64_t)(((__int128)(int64_t)RD * IMM) >> 64); NEXT();
+  case OP_SHMUL64R: RD = (uint64_t)(((__int128)(int64_t)RD * (int64_t)RS) >> 64); NEXT();
   case OP_SDIV32I:
-    if (UNLIKELY((int32_t)r[d->dst] == INT32_MIN && (int32_t)d->imm == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint32_t)((int32_t)r[d->dst] / (int32_t)d->imm);
+    if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
+    RD = (uint32_t)((int32_t)RD / d->imm);
     NEXT();
   case OP_SDIV32R:
-    if (UNLIKELY((int32_t)r[d->src] == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int32_t)r[d->dst] == INT32_MIN && (int32_t)r[d->src] == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint32_t)((int32_t)r[d->dst] / (int32_t)r[d->src]);
+    if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
+    if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
+    RD = (uint32_t)((int32_t)RD / (int32_t)RS);
     NEXT();
   case OP_SDIV64I:
-    if (UNLIKELY((int64_t)r[d->dst] == INT64_MIN && d->imm == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint64_t)((int64_t)r[d->dst] / d->imm);
+    if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
+    RD = (uint64_t)((int64_t)RD / IMM);
     NEXT();
   case OP_SDIV64R:
-    if (UNLIKELY(r[d->src] == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int64_t)r[d->dst] == INT64_MIN && (int64_t)r[d->src] == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint64_t)((int64_t)r[d->dst] / (int64_t)r[d->src]);
+    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+    if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
+    RD = (uint64_t)((int64_t)RD / (int64_t)RS);
     NEXT();
   case OP_SREM32I:
-    if (UNLIKELY((int32_t)r[d->dst] == INT32_MIN && (int32_t)d->imm == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint32_t)((int32_t)r[d->dst] % (int32_t)d->imm);
+    if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
+    RD = (uint32_t)((int32_t)RD % d->imm);
     NEXT();
   case OP_SREM32R:
-    if (UNLIKELY((int32_t)r[d->src] == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int32_t)r[d->dst] == INT32_MIN && (int32_t)r[d->src] == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint32_t)((int32_t)r[d->dst] % (int32_t)r[d->src]);
+    if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
+    if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
+    RD = (uint32_t)((int32_t)RD % (int32_t)RS);
     NEXT();
   case OP_SREM64I:
-    if (UNLIKELY((int64_t)r[d->dst] == INT64_MIN && d->imm == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint64_t)((int64_t)r[d->dst] % d->imm);
+    if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
+    RD = (uint64_t)((int64_t)RD % IMM);
     NEXT();
   case OP_SREM64R:
-    if (UNLIKELY(r[d->src] == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int64_t)r[d->dst] == INT64_MIN && (int64_t)r[d->src] == -1)) FAIL("DivideOverflow");
-    r[d->dst] = (uint64_t)((int64_t)r[d->dst] % (int64_t)r[d->src]);
+    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+    if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
+    RD = (uint64_t)((int64_t)RD % (int64_t)RS);
     NEXT();
 
-  case OP_JA: d = code + d->off; goto top;
-  case OP_JEQI: JUMP_IF(r[d->dst] == (uint64_t)d->imm);
-  case OP_JEQR: JUMP_IF(r[d->dst] == r[d->src]);
-  case OP_JGTI: JUMP_IF(r[d->dst] > (uint64_t)d->imm);
-  case OP_JGTR: JUMP_IF(r[d->dst] > r[d->src]);
-  case OP_JGEI: JUMP_IF(r[d->dst] >= (uint64_t)d->imm);
-  case OP_JGER: JUMP_IF(r[d->dst] >= r[d->src]);
-  case OP_JLTI: JUMP_IF(r[d->dst] < (uint64_t)d->imm);
-  case OP_JLTR: JUMP_IF(r[d->dst] < r[d->src]);
-  case OP_JLEI: JUMP_IF(r[d->dst] <= (uint64_t)d->imm);
-  case OP_JLER: JUMP_IF(r[d->dst] <= r[d->src]);
-  case OP_JSETI: JUMP_IF(r[d->dst] & (uint64_t)d->imm);
-  case OP_JSETR: JUMP_IF(r[d->dst] & r[d->src]);
-  case OP_JNEI: JUMP_IF(r[d->dst] != (uint64_t)d->imm);
-  case OP_JNER: JUMP_IF(r[d->dst] != r[d->src]);
-  case OP_JSGTI: JUMP_IF((int64_t)r[d->dst] > d->imm);
-  case OP_JSGTR: JUMP_IF((int64_t)r[d->dst] > (int64_t)r[d->src]);
-  case OP_JSGEI: JUMP_IF((int64_t)r[d->dst] >= d->imm);
-  case OP_JSGER: JUMP_IF((int64_t)r[d->dst] >= (int64_t)r[d->src]);
-  case OP_JSLTI: JUMP_IF((int64_t)r[d->dst] < d->imm);
-  case OP_JSLTR: JUMP_IF((int64_t)r[d->dst] < (int64_t)r[d->src]);
-  case OP_JSLEI: JUMP_IF((int64_t)r[d->dst] <= d->imm);
-  case OP_JSLER: JUMP_IF((int64_t)r[d->dst] <= (int64_t)r[d->src]);
-  case OP_JEQ32I: JUMP_IF((uint32_t)r[d->dst] == (uint32_t)d->imm);
-  case OP_JEQ32R: JUMP_IF((uint32_t)r[d->dst] == (uint32_t)r[d->src]);
-  case OP_JGT32I: JUMP_IF((uint32_t)r[d->dst] > (uint32_t)d->imm);
-  case OP_JGT32R: JUMP_IF((uint32_t)r[d->dst] > (uint32_t)r[d->src]);
-  case OP_JGE32I: JUMP_IF((uint32_t)r[d->dst] >= (uint32_t)d->imm);
-  case OP_JGE32R: JUMP_IF((uint32_t)r[d->dst] >= (uint32_t)r[d->src]);
-  case OP_JLT32I: JUMP_IF((uint32_t)r[d->dst] < (uint32_t)d->imm);
-  case OP_JLT32R: JUMP_IF((uint32_t)r[d->dst] < (uint32_t)r[d->src]);
-  case OP_JLE32I: JUMP_IF((uint32_t)r[d->dst] <= (uint32_t)d->imm);
-  case OP_JLE32R: JUMP_IF((uint32_t)r[d->dst] <= (uint32_t)r[d->src]);
-  case OP_JSET32I: JUMP_IF((uint32_t)r[d->dst] & (uint32_t)d->imm);
-  case OP_JSET32R: JUMP_IF((uint32_t)r[d->dst] & (uint32_t)r[d->src]);
-  case OP_JNE32I: JUMP_IF((uint32_t)r[d->dst] != (uint32_t)d->imm);
-  case OP_JNE32R: JUMP_IF((uint32_t)r[d->dst] != (uint32_t)r[d->src]);
-  case OP_JSGT32I: JUMP_IF((int32_t)r[d->dst] > (int32_t)d->imm);
-  case OP_JSGT32R: JUMP_IF((int32_t)r[d->dst] > (int32_t)r[d->src]);
-  case OP_JSGE32I: JUMP_IF((int32_t)r[d->dst] >= (int32_t)d->imm);
-  case OP_JSGE32R: JUMP_IF((int32_t)r[d->dst] >= (int32_t)r[d->src]);
-  case OP_JSLT32I: JUMP_IF((int32_t)r[d->dst] < (int32_t)d->imm);
-  case OP_JSLT32R: JUMP_IF((int32_t)r[d->dst] < (int32_t)r[d->src]);
-  case OP_JSLE32I: JUMP_IF((int32_t)r[d->dst] <= (int32_t)d->imm);
-  case OP_JSLE32R: JUMP_IF((int32_t)r[d->dst] <= (int32_t)r[d->src]);
+  case OP_JA: d = code + d->off; goto charge;
+  case OP_JEQI: JUMP_IF(RD == UIMM);
+  case OP_JEQR: JUMP_IF(RD == RS);
+  case OP_JGTI: JUMP_IF(RD > UIMM);
+  case OP_JGTR: JUMP_IF(RD > RS);
+  case OP_JGEI: JUMP_IF(RD >= UIMM);
+  case OP_JGER: JUMP_IF(RD >= RS);
+  case OP_JLTI: JUMP_IF(RD < UIMM);
+  case OP_JLTR: JUMP_IF(RD < RS);
+  case OP_JLEI: JUMP_IF(RD <= UIMM);
+  case OP_JLER: JUMP_IF(RD <= RS);
+  case OP_JSETI: JUMP_IF(RD & UIMM);
+  case OP_JSETR: JUMP_IF(RD & RS);
+  case OP_JNEI: JUMP_IF(RD != UIMM);
+  case OP_JNER: JUMP_IF(RD != RS);
+  case OP_JSGTI: JUMP_IF((int64_t)RD > IMM);
+  case OP_JSGTR: JUMP_IF((int64_t)RD > (int64_t)RS);
+  case OP_JSGEI: JUMP_IF((int64_t)RD >= IMM);
+  case OP_JSGER: JUMP_IF((int64_t)RD >= (int64_t)RS);
+  case OP_JSLTI: JUMP_IF((int64_t)RD < IMM);
+  case OP_JSLTR: JUMP_IF((int64_t)RD < (int64_t)RS);
+  case OP_JSLEI: JUMP_IF((int64_t)RD <= IMM);
+  case OP_JSLER: JUMP_IF((int64_t)RD <= (int64_t)RS);
+  case OP_JEQ32I: JUMP_IF((uint32_t)RD == (uint32_t)d->imm);
+  case OP_JEQ32R: JUMP_IF((uint32_t)RD == (uint32_t)RS);
+  case OP_JGT32I: JUMP_IF((uint32_t)RD > (uint32_t)d->imm);
+  case OP_JGT32R: JUMP_IF((uint32_t)RD > (uint32_t)RS);
+  case OP_JGE32I: JUMP_IF((uint32_t)RD >= (uint32_t)d->imm);
+  case OP_JGE32R: JUMP_IF((uint32_t)RD >= (uint32_t)RS);
+  case OP_JLT32I: JUMP_IF((uint32_t)RD < (uint32_t)d->imm);
+  case OP_JLT32R: JUMP_IF((uint32_t)RD < (uint32_t)RS);
+  case OP_JLE32I: JUMP_IF((uint32_t)RD <= (uint32_t)d->imm);
+  case OP_JLE32R: JUMP_IF((uint32_t)RD <= (uint32_t)RS);
+  case OP_JSET32I: JUMP_IF((uint32_t)RD & (uint32_t)d->imm);
+  case OP_JSET32R: JUMP_IF((uint32_t)RD & (uint32_t)RS);
+  case OP_JNE32I: JUMP_IF((uint32_t)RD != (uint32_t)d->imm);
+  case OP_JNE32R: JUMP_IF((uint32_t)RD != (uint32_t)RS);
+  case OP_JSGT32I: JUMP_IF((int32_t)RD > d->imm);
+  case OP_JSGT32R: JUMP_IF((int32_t)RD > (int32_t)RS);
+  case OP_JSGE32I: JUMP_IF((int32_t)RD >= d->imm);
+  case OP_JSGE32R: JUMP_IF((int32_t)RD >= (int32_t)RS);
+  case OP_JSLT32I: JUMP_IF((int32_t)RD < d->imm);
+  case OP_JSLT32R: JUMP_IF((int32_t)RD < (int32_t)RS);
+  case OP_JSLE32I: JUMP_IF((int32_t)RD <= d->imm);
+  case OP_JSLE32R: JUMP_IF((int32_t)RD <= (int32_t)RS);
 
   case OP_CALL: {
+    /* a terminator: `left` is the exact meter here */
     if (d->off >= 0) {
       /* interpreter.rs dispatch_syscall: the meter is synchronised around the call */
       c->insn_count += synced - left;
       c->remaining = left;
       uint64_t args[5] = {r[1], r[2], r[3], r[4], r[5]}, r0 = 0;
-      if (svc_syscall_call(c, d->off, args, &r0)) {
-        c->origin = SVC_ORIGIN_SYSCALL;
-        left = synced = c->remaining;
-        goto done_err;
-      }
+      int rc = svc_syscall_call(c, d->off, args, &r0);
       left = synced = c->remaining;
+      if (rc) {
+        c->origin = SVC_ORIGIN_SYSCALL;
+        return -1;
+      }
       r[0] = r0;
     }
     if (d->imm >= 0) {
@@ -682,12 +719,13 @@ top:
       r[10] += frame_bump;
       if (UNLIKELY((uint64_t)d->imm >= n)) FAIL("CallOutsideTextSegment");
       d = code + d->imm;
-      goto top;
+      goto charge;
     }
-    NEXT();
+    d++;
+    goto charge;
   }
   case OP_CALLX: {
-    uint64_t target = r[d->src];
+    uint64_t target = RS;
     frame *f = &frames[depth];
     f->saved[0] = r[6], f->saved[1] = r[7], f->saved[2] = r[8], f->saved[3] = r[9];
     f->fp = r[10];
@@ -698,7 +736,7 @@ top:
     uint64_t tpc = (target - x->text_vaddr) / INSN_SIZE;
     if (UNLIKELY(tpc >= n)) FAIL("CallOutsideTextSegment");
     d = code + tpc;
-    goto top;
+    goto charge;
   }
   case OP_EXIT:
     if (depth == 0) {
@@ -714,19 +752,27 @@ top:
       r[6] = f->saved[0], r[7] = f->saved[1], r[8] = f->saved[2], r[9] = f->saved[3];
       d = code + f->ret;
     }
-    goto top;
+    goto charge;
+  case OP_METER_STOP:
+    /* the meter is exhausted exactly here: this instruction is not counted */
+    c->insn_count += synced;
+    c->remaining = 0;
+    svc_fail(c, "ExceededMaxInstructions", 0);
+    return -1;
   case OP_OVERRUN: FAIL("ExecutionOverrun");
-  default: FAIL("UnsupportedInstruction");
+  case OP_INVALID: FAIL("UnsupportedInstruction");
+  default: __builtin_unreachable();
   }
 
 mem_fail:
   /* xl() already recorded the canonical access violation */
+  left += precharged(d, patch);
   c->insn_count += synced - left;
   c->remaining = left;
   return -1;
 fail:
   svc_fail(c, err, 0);
-done_err:
+  left += precharged(d, patch);
   c->insn_count += synced - left;
   c->remaining = left;
   return -1;
