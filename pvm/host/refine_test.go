@@ -317,7 +317,7 @@ var _ = Describe("refine host calls", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(m.Regs[7]).To(Equal(uint64(host.InnerPanic)))
 			if charge {
-				Expect(gas - m.Gas).To(Equal(int64(10 + 2)), "base cost plus two one-instruction blocks")
+				Expect(gas-m.Gas).To(Equal(int64(10+2)), "base cost plus two one-instruction blocks")
 			} else {
 				Expect(gas - m.Gas).To(Equal(int64(10)))
 			}
