@@ -3,6 +3,7 @@ package asm_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
@@ -57,6 +58,37 @@ func FuzzAssemble(f *testing.F) {
 					t.Fatalf("untyped load error %T", err)
 				}
 			}
+		}
+	})
+}
+
+// FuzzDisassemble: any text bytes disassemble without a panic, for every version, and the
+// output parses (apart from anza's "unknown opcode=" and "[invalid]" lines).
+func FuzzDisassemble(f *testing.F) {
+	f.Add([]byte{0x18, 1, 0, 0, 1, 0, 0, 0}, uint8(0))
+	f.Add([]byte{0x85, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x05, 0, 0xfe, 0xff, 0, 0, 0, 0}, uint8(3))
+	f.Add([]byte{0x8d, 0x30, 0, 0, 9, 0, 0, 0, 0x9f, 0x1a, 0xf8, 0xff, 0, 0, 0, 0}, uint8(2))
+	f.Fuzz(func(t *testing.T, text []byte, vb uint8) {
+		text = text[:len(text)/8*8]
+		v := sbpf.Version(vb % uint8(sbpf.Reserved))
+		l := sbpf.NewLoader(sbpf.DefaultConfig())
+		reg := sbpf.NewFunctionRegistry()
+		if len(text) >= 16 {
+			_ = reg.Register(uint32(text[0])%uint32(len(text)/8), "function_x", uint64(text[0])%uint64(len(text)/8))
+		}
+		exe, err := sbpf.NewExecutableFromText(text, l, v, reg)
+		if err != nil {
+			return
+		}
+		var kept []string
+		for _, line := range strings.Split(asm.Disassemble(exe), "\n") {
+			if !strings.Contains(line, "unknown opcode=") && !strings.Contains(line, "[invalid]") {
+				kept = append(kept, line)
+			}
+		}
+		out := strings.Join(kept, "\n")
+		if _, err := asm.Parse(out); err != nil {
+			t.Fatalf("disassembly does not parse: %v\n%s", err, out)
 		}
 	})
 }
