@@ -58,12 +58,19 @@ func Headline(s *Summary) string {
 	if t.Failed() {
 		word = "FAIL"
 	}
-	h := fmt.Sprintf("%s: %d cases, %d agree, %d disagree, %d miss their expectation, %d harness errors; %d runners ran",
-		word, t.Cases, t.Agreed, t.Disagreed, t.ExpectFailed, t.Errors, t.RunnersAvailable)
+	h := fmt.Sprintf("%s: %d cases, %d agree, %d disagree, %d miss their expectation, %d harness errors; %s ran",
+		word, t.Cases, t.Agreed, t.Disagreed, t.ExpectFailed, t.Errors, plural(t.RunnersAvailable, "runner"))
 	if t.RunnersUnavailable > 0 {
 		h += fmt.Sprintf(", %d unavailable", t.RunnersUnavailable)
 	}
 	return h
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func mdEscape(s string) string {
@@ -92,6 +99,9 @@ func cell(cr *CaseResult) string {
 		if r.Error != nil {
 			b.WriteString(" " + *r.Error)
 		}
+	}
+	if cr.NodeRejected != "" {
+		b.WriteString(" (node)")
 	}
 	fmt.Fprintf(&b, " %dCU", r.ComputeUnits)
 	if r.Gas != nil {

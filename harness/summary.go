@@ -1,11 +1,16 @@
 package harness
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 )
@@ -62,6 +67,17 @@ func CurrentEnvironment() Environment {
 				e.Commit = s.Value
 			case "vcs.modified":
 				e.Modified = s.Value == "true"
+			}
+		}
+	}
+	if e.Commit == "" {
+		// Built with -buildvcs=false (or by go run): ask git about the working directory.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if out, err := exec.CommandContext(ctx, "git", "rev-parse", "HEAD").Output(); err == nil {
+			e.Commit = strings.TrimSpace(string(out))
+			if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil {
+				e.Modified = len(bytes.TrimSpace(st)) > 0
 			}
 		}
 	}
