@@ -11,7 +11,7 @@ import (
 // The disassembler follows anza's static_analysis.rs (basic blocks, labels, which labels
 // are printed) and disassembler.rs (one line per instruction). Differences, all so that
 // the output assembles again: a function without a name (labels disabled in the loader)
-// is called function_<pc>; call targets are computed from the instruction's own slot
+// is called function_<pc>; characters a label cannot hold become '_'; call targets are computed from the instruction's own slot
 // (anza uses the index in the lddw-merged list, which is off after a lddw on v3+); names
 // are not demangled.
 
@@ -93,7 +93,7 @@ func newAnalysis(exe *sbpf.Executable) *analysis {
 	a.splitIntoBasicBlocks()
 	for _, pc := range a.order {
 		if name, ok := a.functions[pc]; ok {
-			a.nodes[pc].label = name
+			a.nodes[pc].label = labelName(name)
 		} else {
 			a.nodes[pc].label = fmt.Sprintf("lbb_%d", pc)
 		}
@@ -205,6 +205,27 @@ func (a *analysis) splitIntoBasicBlocks() {
 			a.nodes[d].sources = append(a.nodes[d].sources, start)
 		}
 	}
+}
+
+// labelName makes a symbol name usable as a label: bytes other than letters, digits and
+// '_' (e.g. the '.' and '$' of compiler-generated names) become '_'.
+func labelName(name string) string {
+	ok := true
+	for _, r := range name {
+		if !isAlnum(r) && r != '_' {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return name
+	}
+	return strings.Map(func(r rune) rune {
+		if isAlnum(r) || r == '_' {
+			return r
+		}
+		return '_'
+	}, name)
 }
 
 func (a *analysis) label(pc uint64) string {
@@ -384,6 +405,8 @@ func (a *analysis) instruction(in dInsn) string {
 		}
 		if !found {
 			fname = fmt.Sprintf("%d", in.Imm)
+		} else if name == "call" {
+			fname = labelName(fname)
 		}
 		return name + " " + fname
 	case o == opCallReg:

@@ -96,3 +96,25 @@ var _ = Describe("Disassemble", func() {
 		}
 	})
 })
+
+var _ = Describe("Disassemble labels", func() {
+	It("turns symbol names into labels the assembler reads", func() {
+		p := &elf.Program{
+			Version: sbpf.V3,
+			Text: []byte{
+				0x85, 0x10, 0, 0, 0, 0, 0, 0, // call +0 (pc 1)
+				0x95, 0, 0, 0, 0, 0, 0, 0,
+			},
+			Functions: []elf.Symbol{{Name: "add.llvm.42$x", PC: 1}},
+		}
+		so, err := elf.Write(p)
+		Expect(err).NotTo(HaveOccurred())
+		exe, err := elf.Load(so, labelLoader())
+		Expect(err).NotTo(HaveOccurred())
+		out := asm.Disassemble(exe)
+		Expect(out).To(Equal("entrypoint:\n    call add_llvm_42_x\n\nadd_llvm_42_x:\n    exit\n"))
+		again, err := asm.Compile(out, sbpf.V3)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again.Text).To(Equal(exe.Text))
+	})
+})
