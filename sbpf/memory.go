@@ -121,10 +121,8 @@ type MemoryMapping struct {
 	regions []MemoryRegion // sorted by VMAddr; aligned: index == vaddr>>32
 	aligned bool
 
-	// fast lookup table by vaddr>>32, valid when fast is set: each region lies in
-	// its own 4 GiB slot, so the slot lookup equals the canonical search.
+	// slots is the interpreter's lookup table by vaddr>>32 (see rebuild).
 	slots []MemoryRegion
-	fast  bool
 
 	maxCallDepth   int64
 	stackFrameSize int64
@@ -180,30 +178,51 @@ func NewMemoryMapping(regions []MemoryRegion, cfg *Config, v Version) (*MemoryMa
 	return m, nil
 }
 
-// rebuild refreshes the slot table after the regions changed.
+// rebuild refreshes the slot table after the regions changed. In the
+// unaligned mapping a slot gets its region only when that region is the only
+// one starting in the slot and no lower region reaches into it: then the slot
+// lookup equals the canonical "highest start <= address" search. Other slots
+// hold a filler that sends every access to the canonical path.
 func (m *MemoryMapping) rebuild() {
 	if m.aligned {
 		m.slots = m.regions
-		m.fast = true
 		return
 	}
-	m.fast = false
-	m.slots = nil
-	var slots []MemoryRegion
+	const maxSlots = 64
+	filler := MemoryRegion{VMAddr: math.MaxUint64, VMGapShift: noGapShift}
+	var count [maxSlots]int
+	var spanned [maxSlots]bool
+	last := -1
 	for i := range m.regions {
 		r := &m.regions[i]
 		idx := r.VMAddr >> VirtualAddressBits
-		end := r.VMEnd()
-		if idx > 64 || (end > r.VMAddr && (end-1)>>VirtualAddressBits != idx) || uint64(len(slots)) > idx {
-			return // unusual layout: keep the canonical search only
+		if idx >= maxSlots {
+			continue
 		}
-		for uint64(len(slots)) < idx {
-			slots = append(slots, MemoryRegion{VMAddr: math.MaxUint64, VMGapShift: noGapShift})
+		count[idx]++
+		end := idx
+		if e := r.VMEnd(); e > r.VMAddr {
+			end = (e - 1) >> VirtualAddressBits
 		}
-		slots = append(slots, *r)
+		for s := idx + 1; s <= end && s < maxSlots; s++ {
+			spanned[s] = true
+		}
+		if int(end) > last {
+			last = int(min(end, maxSlots-1))
+		}
+	}
+	slots := make([]MemoryRegion, last+1)
+	for i := range slots {
+		slots[i] = filler
+	}
+	for i := range m.regions {
+		r := &m.regions[i]
+		idx := r.VMAddr >> VirtualAddressBits
+		if idx < maxSlots && count[idx] == 1 && !spanned[idx] {
+			slots[idx] = *r
+		}
 	}
 	m.slots = slots
-	m.fast = true
 }
 
 // Regions returns the regions in address order (aligned: including the empty

@@ -42,6 +42,9 @@ func TestOracleDifferential(t *testing.T) {
 	for i := 0; i < count; i++ {
 		v := allVersions[rng.Intn(len(allVersions))]
 		flags := rng.Intn(256)
+		if flags&0x80 == 0 && v < sbpf.V4 && rng.Intn(3) == 0 {
+			flags |= 0x100 // input split in two regions (unaligned mapping)
+		}
 		budget := 5 + rng.Intn(300)
 		text := genProgram(rng, v, opsByVersion[v])
 		input := make([]byte, rng.Intn(80))

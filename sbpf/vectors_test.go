@@ -89,9 +89,14 @@ func vectorCase(fields []string) string {
 		return "verify VerifierError(" + rustDebug(err) + ")"
 	}
 	stack := make([]byte, cfg.StackSize())
-	mem, err := sbpf.NewStandardMapping(exe, stack, make([]byte, 256), input, nil)
+	var split []sbpf.MemoryRegion
+	if flags&0x100 != 0 {
+		h := len(input) / 2
+		split = []sbpf.MemoryRegion{sbpf.NewRegionWritable(input[:h], sbpf.MMInputStart), sbpf.NewRegionReadonly(input[h:], sbpf.MMInputStart+uint64(h))}
+	}
+	mem, err := sbpf.NewStandardMapping(exe, stack, make([]byte, 256), input, split)
 	if err != nil {
-		return "mapping " + err.Error()
+		return "mapping " + rustDebug(err)
 	}
 	count, r0, err := sbpf.NewVM(exe, &testMeter{remaining: budget}, mem, nil).Execute()
 	res := fmt.Sprintf("ok %d", r0)

@@ -92,9 +92,18 @@ fn main() {
             MemoryRegion::new_gapped(&raw mut *stack.as_slice_mut(), ebpf::MM_STACK_START,
                 if ver.stack_frame_gaps() && config.enable_stack_frame_gaps { config.stack_frame_size as u64 } else { 0 }),
             MemoryRegion::new(&raw mut *heap.as_slice_mut(), ebpf::MM_HEAP_START),
-            MemoryRegion::new(&raw mut input[..], ebpf::MM_INPUT_START),
         ];
-        let mm = unsafe { MemoryMapping::new(regions, &config, ver).unwrap() };
+        let mut regions = regions;
+        let h = input.len() / 2;
+        if flags & 0x100 != 0 {
+            // split input: writable first half, read-only second half (unaligned mapping only)
+            let (a, b) = input.split_at_mut(h);
+            regions.push(MemoryRegion::new(&raw mut a[..], ebpf::MM_INPUT_START));
+            regions.push(MemoryRegion::new(&raw const b[..], ebpf::MM_INPUT_START + h as u64));
+        } else {
+            regions.push(MemoryRegion::new(&raw mut input[..], ebpf::MM_INPUT_START));
+        }
+        let mm = match unsafe { MemoryMapping::new(regions, &config, ver) } { Ok(m) => m, Err(e) => { writeln!(out, "mapping {:?}", e).unwrap(); continue; } };
         let mut ctx = Ctx { remaining: budget, mm };
         let mut vm = EbpfVm::new(loader.clone(), ver, &mut ctx, stack_len);
         vm.registers[1] = ebpf::MM_INPUT_START;
