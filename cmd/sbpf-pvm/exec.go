@@ -47,6 +47,10 @@ other version is UnsupportedSBPFVersion).
 With --json it prints one object:
   {"result": <r0 as unsigned decimal or null>, "error": <null or the EbpfError variant>,
    "error_detail": <string or null>, "instruction_count": N, "compute_units": N}
+instruction_count is what anza's execute_program returns (budget minus remaining meter,
+so syscall costs are included, as in anza's execution tests); compute_units is the CU the
+invoke context consumed (the same meter). Syscalls are Agave's (package sbpf/syscalls);
+their logs go to stderr without --json.
 A program that fails (including an ELF the loader or the verifier rejects: ElfError,
 VerifierError) still exits 0; unreadable files, unparsable assembly and bad flags exit 2.`,
 	Args: cobra.ExactArgs(1),
