@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/sbpf-pvm/sbpf-pvm/corpus"
+	"github.com/sbpf-pvm/sbpf-pvm/corpus/gen"
 	"github.com/sbpf-pvm/sbpf-pvm/node"
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/native"
@@ -132,6 +133,22 @@ func programLines(logs []string) []string {
 
 var _ = Describe("the corpus", func() {
 	files := caseFiles()
+
+	It("is exactly what corpus/gen generates (expectations are derived, not edited by hand)", func() {
+		gen, err := gen.Generate()
+		Expect(err).NotTo(HaveOccurred())
+		want := map[string]bool{}
+		for _, g := range gen {
+			path := filepath.Join("cases", g.Path)
+			want[path] = true
+			onDisk, err := os.ReadFile(path)
+			Expect(err).NotTo(HaveOccurred(), "run `go run ./corpus/tools/gencases`")
+			Expect(string(onDisk)).To(Equal(string(g.Content)), "%s differs from the generator's output", path)
+		}
+		for _, f := range files {
+			Expect(want).To(HaveKey(f), "%s is not produced by corpus/gen", f)
+		}
+	})
 
 	It("has at least 80 cases, every one with an expectation", func() {
 		Expect(len(files)).To(BeNumerically(">=", 80))
