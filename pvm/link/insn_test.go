@@ -129,16 +129,16 @@ var riForm = map[string]string{
 }
 
 var unaryRef = map[string]func(a uint64) uint64{
-	"clz": func(a uint64) uint64 { return uint64(bits.LeadingZeros64(a)) },
-	"clzw": func(a uint64) uint64 { return uint64(bits.LeadingZeros32(uint32(a))) },
-	"ctz": func(a uint64) uint64 { return uint64(bits.TrailingZeros64(a)) },
-	"ctzw": func(a uint64) uint64 { return uint64(bits.TrailingZeros32(uint32(a))) },
-	"cpop": func(a uint64) uint64 { return uint64(bits.OnesCount64(a)) },
-	"cpopw": func(a uint64) uint64 { return uint64(bits.OnesCount32(uint32(a))) },
+	"clz":    func(a uint64) uint64 { return uint64(bits.LeadingZeros64(a)) },
+	"clzw":   func(a uint64) uint64 { return uint64(bits.LeadingZeros32(uint32(a))) },
+	"ctz":    func(a uint64) uint64 { return uint64(bits.TrailingZeros64(a)) },
+	"ctzw":   func(a uint64) uint64 { return uint64(bits.TrailingZeros32(uint32(a))) },
+	"cpop":   func(a uint64) uint64 { return uint64(bits.OnesCount64(a)) },
+	"cpopw":  func(a uint64) uint64 { return uint64(bits.OnesCount32(uint32(a))) },
 	"sext.b": func(a uint64) uint64 { return uint64(int64(int8(a))) },
 	"sext.h": func(a uint64) uint64 { return uint64(int64(int16(a))) },
 	"zext.h": func(a uint64) uint64 { return a & 0xFFFF },
-	"rev8": bits.ReverseBytes64,
+	"rev8":   bits.ReverseBytes64,
 	"orc.b": func(a uint64) uint64 {
 		var r uint64
 		for i := 0; i < 64; i += 8 {
@@ -289,9 +289,9 @@ func memCases() []memCase {
 	amo := map[string]func(old, v uint64) uint64{
 		"amoswap": func(o, v uint64) uint64 { return v }, "amoadd": func(o, v uint64) uint64 { return o + v },
 		"amoxor": func(o, v uint64) uint64 { return o ^ v }, "amoand": func(o, v uint64) uint64 { return o & v },
-		"amoor": func(o, v uint64) uint64 { return o | v },
-		"amomin": func(o, v uint64) uint64 { return uint64(min(int64(o), int64(v))) },
-		"amomax": func(o, v uint64) uint64 { return uint64(max(int64(o), int64(v))) },
+		"amoor":   func(o, v uint64) uint64 { return o | v },
+		"amomin":  func(o, v uint64) uint64 { return uint64(min(int64(o), int64(v))) },
+		"amomax":  func(o, v uint64) uint64 { return uint64(max(int64(o), int64(v))) },
 		"amominu": func(o, v uint64) uint64 { return min(o, v) }, "amomaxu": func(o, v uint64) uint64 { return max(o, v) },
 	}
 	for _, op := range sorted(amo) {
