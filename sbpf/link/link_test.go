@@ -248,3 +248,25 @@ var _ = Describe("Link with same-named static functions", func() {
 		Expect(execute(so, nil).r0).To(Equal(uint64(11*0x400000000 + 1)))
 	})
 })
+
+var _ = Describe("Link relocation forms", func() {
+	It("resolves calls across sections (-ffunction-sections) and function addresses loaded with lddw", func() {
+		src := `typedef unsigned long u64;
+			typedef u64 (*fn)(u64);
+			__attribute__((noinline)) static u64 add7(u64 x) { return x + 7; }
+			__attribute__((noinline)) u64 twice(u64 x) { return 2 * x; }
+			__attribute__((noinline)) u64 apply(volatile fn *f, u64 x) { return (*f)(x); }
+			u64 entrypoint(const unsigned char *in) {
+				volatile fn f = add7;          /* lddw of a function address */
+				u64 a = apply(&f, 35);         /* callx through it: 42 */
+				f = twice;
+				return a * 1000 + apply(&f, 21) + twice(0);   /* 42000 + 42 */
+			}`
+		flags := append(append([]string{}, clangFlags...), "-ffunction-sections")
+		so, err := link.Link([]link.Object{compile(src, flags...)}, link.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		r := execute(so, nil)
+		Expect(r.err).NotTo(HaveOccurred())
+		Expect(r.r0).To(BeEquivalentTo(42042))
+	})
+})
