@@ -289,9 +289,6 @@ var _ = Describe("hash syscalls", func() {
 		Expect(err).NotTo(HaveOccurred())
 		return hex.EncodeToString(e.input[4096 : 4096+32])
 	}
-	sha := hashSyscall("Sha256", nil)
-	_ = sha
-
 	It("sol_sha256 hashes the concatenation of the slices", func() {
 		e := newEnv(budget)
 		fn := lookup(e, "sol_sha256")
