@@ -188,6 +188,24 @@ func Build(p pvm.Profile) (*Blob, error) {
 	return b, nil
 }
 
+// Rebuild compiles and links the blob again, bypassing both caches (for determinism checks).
+func Rebuild(p pvm.Profile) (*Blob, error) {
+	res, err := compileAndLink(p)
+	if err != nil {
+		return nil, err
+	}
+	raw := res.Blob()
+	sp, err := pvm.ParseStandardProgram(raw)
+	if err != nil {
+		return nil, err
+	}
+	d, err := pvm.Decode(p, sp.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &Blob{Profile: p, Bytes: raw, Program: sp, Decoded: d, Stats: res.Stats}, nil
+}
+
 func compileAndLink(p pvm.Profile) (*link.Result, error) {
 	dir, err := os.MkdirTemp("", "interp-svc-")
 	if err != nil {

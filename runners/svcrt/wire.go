@@ -406,6 +406,9 @@ func DecodeRequest(b []byte) (*Request, error) {
 	for i := 0; i < n && r.err == nil; i++ {
 		a := Account{DupOf: r.u8("dup marker")}
 		f := r.u8("account flags")
+		if f > 7 {
+			r.fail("unknown account flag bits")
+		}
 		a.Signer, a.Writable, a.Executable = f&1 != 0, f&2 != 0, f&4 != 0
 		if a.DupOf != NotDuplicate {
 			if int(a.DupOf) >= i || q.Accounts[a.DupOf].DupOf != NotDuplicate {
@@ -451,8 +454,12 @@ func DecodeResponse(b []byte) (*Response, error) {
 	for i := range p.GasMarks {
 		p.GasMarks[i] = r.u64("gas mark")
 	}
-	if r.u8("return data flag") == 1 {
+	switch r.u8("return data flag") {
+	case 0:
+	case 1:
 		p.ReturnData = &ReturnData{ProgramID: r.key("return program id"), Data: r.bytes("return data")}
+	default:
+		r.fail("return data flag is not 0 or 1")
 	}
 	n := r.count("change count", 45)
 	for i := 0; i < n && r.err == nil; i++ {

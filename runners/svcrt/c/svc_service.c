@@ -72,6 +72,7 @@ static int decode_request(svc_ctx *c, const uint8_t *buf, size_t len) {
     svc_account *a = &q->accounts[i];
     a->dup_of = rd_u8(&r);
     uint8_t f = rd_u8(&r);
+    if (f > 7) return bad(c, "unknown account flag bits");
     a->signer = f & 1, a->writable = (f >> 1) & 1, a->executable = (f >> 2) & 1;
     if (a->dup_of != 0xFF) {
       if (a->dup_of >= i || q->accounts[a->dup_of].dup_of != 0xFF) return bad(c, "duplicate refers to a later or duplicate account");
