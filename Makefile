@@ -33,6 +33,8 @@ test: deps
 
 ## bench: Go benchmarks, then `sbpf-pvm bench` over the corpus (one line per timed run:
 ## ns/op, CU/op, gas/op, gas/CU), all in benchstat-readable form in bench.txt
+## (`benchstat -col /runner bench.txt` puts the runners side by side); BENCH_FLAGS adds
+## flags to sbpf-pvm bench, e.g. BENCH_FLAGS='--repeat 3 --filter compute/*'.
 bench: deps build corpus
 	bash -o pipefail -c "$(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt"
 	bash -o pipefail -c "$(BIN) bench --repeat $(BENCHCOUNT) --out $(REPORTS)-bench $(BENCH_FLAGS) | tee -a bench.txt"
