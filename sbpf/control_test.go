@@ -191,11 +191,11 @@ var _ = Describe("control flow", func() {
 	It("syscalls: dispatch, metering and errors (test_instruction_count_syscall*, test_err_call_unresolved)", func() {
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
 			sys := map[string]sbpf.SyscallFunc{"bpf_syscall_string": syscallString}
-			text := prog(nop(v), movi(2, 5), syscall("bpf_syscall_string"), movi(0, 0), exit)
+			text := prog(nop(v), movi(2, 5), sysCall("bpf_syscall_string"), movi(0, 0), exit)
 			expectRun(runSpec{v: v, cfg: versionCfg(v), budget: 5, text: text, syscalls: sys, input: []byte("Hello")}, 0)
 			expectRun(runSpec{v: v, cfg: versionCfg(v), budget: 4, text: text, syscalls: sys, input: []byte("Hello")}, sbpf.ErrExceededMaxInstructions)
 
-			res := execute(runSpec{v: v, cfg: versionCfg(v), budget: 100, text: prog(nop(v), movi(2, 6), syscall("bpf_syscall_string"), exit),
+			res := execute(runSpec{v: v, cfg: versionCfg(v), budget: 100, text: prog(nop(v), movi(2, 6), sysCall("bpf_syscall_string"), exit),
 				syscalls: sys, input: []byte("Hello")})
 			e := ebpfErr(res.err)
 			Expect(e.Kind).To(Equal(sbpf.ErrSyscallError))
@@ -205,12 +205,12 @@ var _ = Describe("control flow", func() {
 			Expect(res.count).To(Equal(uint64(3)))
 
 			gb := map[string]sbpf.SyscallFunc{"gather": gatherBytes}
-			text = prog(nop(v), movi(1, 1), movi(2, 2), movi(3, 3), movi(4, 4), movi(5, 5), syscall("gather"), exit)
+			text = prog(nop(v), movi(1, 1), movi(2, 2), movi(3, 3), movi(4, 4), movi(5, 5), sysCall("gather"), exit)
 			expectRun(runSpec{v: v, cfg: versionCfg(v), budget: 8, text: text, syscalls: gb}, uint64(0x0102030405))
 		}
 		v := sbpf.V0
 		expectRun(runSpec{v: v, cfg: versionCfg(v), budget: 7, text: prog(nop(v), movi(1, 1), movi(2, 2), movi(3, 3), movi(4, 4), movi(5, 5),
-			syscall("Unresolved"), movi(0, 0), exit)}, sbpf.ErrUnsupportedInstruction)
+			sysCall("Unresolved"), movi(0, 0), exit)}, sbpf.ErrUnsupportedInstruction)
 	})
 
 	It("meters syscall CU consumption like dispatch_syscall", func() {
@@ -220,7 +220,7 @@ var _ = Describe("control flow", func() {
 		}
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
 			sys := map[string]sbpf.SyscallFunc{"burn": burn}
-			text := prog(nop(v), movi(1, 10), syscall("burn"), exit)
+			text := prog(nop(v), movi(1, 10), sysCall("burn"), exit)
 			// 3 instructions due at the syscall, then 10 burnt: 100-3-10 remain.
 			res := execute(runSpec{v: v, cfg: versionCfg(v), budget: 100, text: text, syscalls: sys})
 			Expect(res.err).NotTo(HaveOccurred())
@@ -237,7 +237,7 @@ var _ = Describe("control flow", func() {
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
 			fr := sbpf.NewFunctionRegistry()
 			sys := map[string]sbpf.SyscallFunc{"bpf_syscall_string": syscallString}
-			text := prog(nop(v), call(v, fr, 1, 5), exit, syscall("bpf_syscall_string"), exit, nop(v), movi(0, 42), exit)
+			text := prog(nop(v), call(v, fr, 1, 5), exit, sysCall("bpf_syscall_string"), exit, nop(v), movi(0, 42), exit)
 			expectRun(runSpec{v: v, cfg: versionCfg(v), budget: 6, text: text, funcs: fr, syscalls: sys}, 42)
 		}
 		// static syscalls: src=1 with an out-of-range target is unsupported

@@ -16,7 +16,7 @@ func fuzzSeeds(f *testing.F) {
 	f.Add(prog(ix(sbpf.OpCallImm, 0, 1, 0, -1), exit), uint8(3), []byte{})
 	f.Add(prog(ix(sbpf.OpJa, 0, 0, -1, 0), exit), uint8(4), []byte{})
 	f.Add(prog(movi(1, 0), ix(sbpf.OpSdiv64Reg, 0, 1, 0, 0), exit), uint8(2), []byte{})
-	f.Add(prog(syscall("gather"), callx(sbpf.V1, 0), exit), uint8(1), []byte{})
+	f.Add(prog(sysCall("gather"), callx(sbpf.V1, 0), exit), uint8(1), []byte{})
 }
 
 // FuzzVerify: the verifier never panics, and what it accepts decodes and runs.

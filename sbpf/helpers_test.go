@@ -64,8 +64,8 @@ func callx(v sbpf.Version, reg uint8) []byte {
 	return ix(sbpf.OpCallReg, 0, 0, 0, int64(reg))
 }
 
-// syscall encodes a call of a registered syscall.
-func syscall(name string) []byte {
+// sysCall encodes a call of a registered syscall.
+func sysCall(name string) []byte {
 	return ix(sbpf.OpCallImm, 0, 0, 0, int64(int32(sbpf.HashSymbolName([]byte(name)))))
 }
 

@@ -153,7 +153,7 @@ var _ = Describe("verifier (RequisiteVerifier)", func() {
 		e = verr(sbpf.VerifyLocal(text, sbpf.V4, l))
 		Expect(e.Kind).To(Equal(sbpf.VerrInvalidSyscall))
 		Expect(e.Syscall).To(Equal(uint32(0x1bd193)))
-		Expect(sbpf.VerifyLocal(prog(syscall("gather_bytes"), exit), sbpf.V4, l)).To(Succeed())
+		Expect(sbpf.VerifyLocal(prog(sysCall("gather_bytes"), exit), sbpf.V4, l)).To(Succeed())
 		Expect(sbpf.VerifyLocal(text, sbpf.V0, l)).To(Succeed())
 	})
 
@@ -249,7 +249,7 @@ var _ = Describe("call resolution for other tools", func() {
 	It("reports syscalls, internal calls and unresolved calls", func() {
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
 			fr := sbpf.NewFunctionRegistry()
-			text := prog(syscall("gather"), call(v, fr, 1, 4), ix(sbpf.OpCallImm, 0, 0, 0, 12345), exit, exit)
+			text := prog(sysCall("gather"), call(v, fr, 1, 4), ix(sbpf.OpCallImm, 0, 0, 0, 12345), exit, exit)
 			exe, err := build(runSpec{v: v, cfg: versionCfg(v), text: text, funcs: fr, syscalls: map[string]sbpf.SyscallFunc{"gather": gatherBytes}})
 			Expect(err).NotTo(HaveOccurred())
 			k, _, name, ok := exe.ResolveCall(0)
