@@ -40,8 +40,8 @@ func (l *linker) functions() []function {
 	return out
 }
 
-// checkText rewrites callx to the v0 encoding, refuses instructions v0 lacks and finds
-// stack accesses below the frame.
+// checkText rewrites callx to the v0 encoding, refuses instructions v0 lacks (or runs
+// with other semantics than LLVM assumes) and finds stack accesses below the frame.
 //
 // The stack check follows copies of r10 within straight-line code (`rX = r10; rX +=
 // imm`) and checks every load and store through r10 or such a copy. It resets at
@@ -107,6 +107,11 @@ func (l *linker) checkText() error {
 			return fail(UnsupportedInstruction, "legacy packet load %#02x", op)
 		case (class == 0x04 || class == 0x07) && (op&0xf0 == 0x30 || op&0xf0 == 0x90) && ioff != 0:
 			return fail(UnsupportedInstruction, "signed division %#02x (use unsigned operands)", op)
+		case class == 0x04 && op&0xf0 <= 0x20:
+			// add32/sub32/mul32 sign-extend their result in sBPF v0 (interpreter.rs
+			// sign_extension) where eBPF, and so LLVM, zero-extends: code that relies on
+			// the upper half being zero would compute wrong results.
+			return fail(UnsupportedInstruction, "32-bit add/sub/mul %#02x sign-extends in sBPF v0 (compile without alu32: -mcpu=v2)", op)
 		case (class == 0x04 || class == 0x07) && op&0xf0 == 0xb0 && ioff != 0:
 			return fail(UnsupportedInstruction, "sign-extending move %#02x (compile with -mcpu=v2)", op)
 		case op == 0xd7:

@@ -195,6 +195,10 @@ var _ = Describe("Link", func() {
 			flags[2] = "-mcpu=v4"
 			return []link.Object{compile(`long entrypoint(long x, long y){ return x / y; }`, flags...)}
 		}, link.UnsupportedInstruction, "signed division"),
+		Entry("32-bit ALU (sign-extends in v0, LLVM assumes zero-extension)", func() []link.Object {
+			flags := append(append([]string{}, clangFlags...), "-Xclang", "-target-feature", "-Xclang", "+alu32")
+			return []link.Object{compile(`int entrypoint(int x, int y){ return x * y + 3; }`, flags...)}
+		}, link.UnsupportedInstruction, "sign-extends"),
 		Entry("no entrypoint", func() []link.Object {
 			return []link.Object{compile(`long main(long x){ return x; }`)}
 		}, link.NoEntrypoint, "entrypoint"),
