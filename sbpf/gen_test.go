@@ -27,7 +27,22 @@ func validOpcodes(v sbpf.Version) []uint8 {
 func genProgram(rng *rand.Rand, v sbpf.Version, ops []uint8) []byte {
 	n := 3 + rng.Intn(30)
 	var out []byte
-	for pc := 0; pc < n-1; pc++ {
+	// prologue: interesting register values (sign bits, boundaries)
+	if rng.Intn(2) == 0 {
+		vals := []uint64{1 << 63, 1<<63 - 1, 1 << 31, 0xffffffff, 0xffffffff80000000, ^uint64(0), 0x100000000, sbpf.MMInputStart + 8}
+		for k := rng.Intn(4); k >= 0; k-- {
+			dst := uint8(rng.Intn(10))
+			val := vals[rng.Intn(len(vals))]
+			if v.DisableLDDW() {
+				out = append(out, ix(sbpf.OpMov32Imm, dst, 0, 0, int64(int32(uint32(val))))...)
+				out = append(out, ix(sbpf.OpHor64Imm, dst, 0, 0, int64(int32(uint32(val>>32))))...)
+			} else {
+				out = append(out, lddw(dst, val)...)
+			}
+			n += 2
+		}
+	}
+	for pc := len(out) / 8; pc < n-1; pc++ {
 		opc := ops[rng.Intn(len(ops))]
 		if rng.Intn(50) == 0 {
 			opc = uint8(rng.Intn(256))
