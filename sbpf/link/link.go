@@ -500,7 +500,7 @@ func (l *linker) apply(obj *inObject, sec *inSection, r rawReloc) error {
 				return fail(UnsupportedRelocation, sym.name, "call to a symbol that is not code")
 			}
 			if !l.syscalls[sym.name] {
-				return fail(UnknownSymbol, sym.name, "called but defined in no object and not a syscall")
+				return fail(UnknownSymbol, sym.name, "called but defined in no object and not a syscall%s", runtimeHint(sym.name))
 			}
 			if len(sym.name) > maxSymNameLen {
 				return fail(UnsupportedRelocation, sym.name, "syscall name longer than %d bytes", maxSymNameLen)
@@ -606,6 +606,18 @@ func (l *linker) concat() {
 	for _, s := range l.ro {
 		copy(l.roBuf[s.off:], s.data)
 	}
+}
+
+// runtimeHint explains the undefined names clang emits calls to on its own.
+func runtimeHint(name string) string {
+	switch name {
+	case "memcpy", "memset", "memmove", "memcmp":
+		return " (clang emits it for struct copies and large initializers; corpus/sdk/sbpf.h defines it)"
+	}
+	if strings.HasPrefix(name, "__") {
+		return " (a compiler runtime routine, e.g. for 128-bit arithmetic; there is no compiler-rt for sBPF)"
+	}
+	return ""
 }
 
 func alignUp(v, a uint64) uint64 {
