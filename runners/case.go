@@ -35,6 +35,7 @@ type Case struct {
 	InstructionData Hex           `yaml:"instruction_data"`
 	ComputeBudget   uint64        `yaml:"compute_budget"`
 	Accounts        []CaseAccount `yaml:"accounts"`
+	Sysvars         *CaseSysvars  `yaml:"sysvars"`
 	Expect          *Expect       `yaml:"expect"`
 	// File is the path the case was loaded from ("" for cases built in memory).
 	File string `yaml:"-"`
@@ -54,6 +55,41 @@ type CaseAccount struct {
 	RentEpoch  uint64  `yaml:"rent_epoch"`
 	Signer     bool    `yaml:"signer"`
 	Writable   bool    `yaml:"writable"`
+}
+
+// CaseSysvars overrides the sysvars a program sees through the sysvar syscalls. Each
+// sysvar left out keeps the runtime default (a zero Clock, Rent::default(),
+// EpochSchedule::default()), so that runs are deterministic.
+type CaseSysvars struct {
+	Clock           *CaseClock         `yaml:"clock"`
+	Rent            *CaseRent          `yaml:"rent"`
+	EpochSchedule   *CaseEpochSchedule `yaml:"epoch_schedule"`
+	LastRestartSlot *uint64            `yaml:"last_restart_slot"`
+}
+
+// CaseClock is the Clock sysvar.
+type CaseClock struct {
+	Slot                uint64 `yaml:"slot"`
+	EpochStartTimestamp int64  `yaml:"epoch_start_timestamp"`
+	Epoch               uint64 `yaml:"epoch"`
+	LeaderScheduleEpoch uint64 `yaml:"leader_schedule_epoch"`
+	UnixTimestamp       int64  `yaml:"unix_timestamp"`
+}
+
+// CaseRent is the Rent sysvar.
+type CaseRent struct {
+	LamportsPerByteYear uint64  `yaml:"lamports_per_byte_year"`
+	ExemptionThreshold  float64 `yaml:"exemption_threshold"`
+	BurnPercent         uint8   `yaml:"burn_percent"`
+}
+
+// CaseEpochSchedule is the EpochSchedule sysvar.
+type CaseEpochSchedule struct {
+	SlotsPerEpoch            uint64 `yaml:"slots_per_epoch"`
+	LeaderScheduleSlotOffset uint64 `yaml:"leader_schedule_slot_offset"`
+	Warmup                   bool   `yaml:"warmup"`
+	FirstNormalEpoch         uint64 `yaml:"first_normal_epoch"`
+	FirstNormalSlot          uint64 `yaml:"first_normal_slot"`
 }
 
 // Expect is what a case's author checked by hand: every runner is held to it.
@@ -145,6 +181,16 @@ func (c *Case) Validate() error {
 		if _, err := solana.PublicKeyFromBase58(a.Key); err != nil {
 			return fail(field+".key", fmt.Errorf("not a base58 public key: %w", err))
 		}
+		if a.DataLen != nil {
+			if len(a.Data) != 0 {
+				return fail(field, errors.New("data and data_len are exclusive"))
+			}
+			if *a.DataLen > 10<<20 {
+				return fail(field+".data_len", fmt.Errorf("%d exceeds the 10 MiB account limit", *a.DataLen))
+			}
+			a.Data = make(Hex, *a.DataLen)
+			a.DataLen = nil
+		}
 		if j, dup := seen[a.Key]; dup {
 			// A duplicate must describe the same account; only its position differs.
 			if !c.Accounts[j].sameAccount(a) {
@@ -156,16 +202,9 @@ func (c *Case) Validate() error {
 		if _, err := solana.PublicKeyFromBase58(a.Owner); err != nil {
 			return fail(field+".owner", fmt.Errorf("not a base58 public key: %w", err))
 		}
-		if a.DataLen != nil {
-			if len(a.Data) != 0 {
-				return fail(field, errors.New("data and data_len are exclusive"))
-			}
-			if *a.DataLen > 10<<20 {
-				return fail(field+".data_len", fmt.Errorf("%d exceeds the 10 MiB account limit", *a.DataLen))
-			}
-			a.Data = make(Hex, *a.DataLen)
-			a.DataLen = nil
-		}
+	}
+	if sv := c.Sysvars; sv != nil && sv.Rent != nil && sv.Rent.BurnPercent > 100 {
+		return fail("sysvars.rent.burn_percent", fmt.Errorf("%d exceeds 100", sv.Rent.BurnPercent))
 	}
 	if e := c.Expect; e != nil {
 		switch e.Status {

@@ -25,7 +25,7 @@ const Name = "native"
 
 // Runner runs cases natively. The zero value is ready to use.
 type Runner struct {
-	// Sysvars overrides the default sysvars when non-nil.
+	// Sysvars, when non-nil, overrides the sysvars of every case.
 	Sysvars *solana.Sysvars
 }
 
@@ -50,7 +50,7 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 	if err != nil {
 		return nil, fmt.Errorf("case %s: %w", c.Name, err)
 	}
-	sysvars := solana.DefaultSysvars()
+	sysvars := solana.SysvarsFromCase(c)
 	if r.Sysvars != nil {
 		sysvars = *r.Sysvars
 	}
