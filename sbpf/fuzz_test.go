@@ -117,3 +117,50 @@ func FuzzExecuteStructured(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMemoryMapping checks the interpreter's slot fast path against the
+// canonical translation for random region layouts (several regions per 4 GiB
+// slot, gaps, read-only regions) and random accesses.
+func FuzzMemoryMapping(f *testing.F) {
+	f.Add([]byte{1, 0, 8, 0, 2, 0, 16, 1, 4, 0, 8, 0}, uint64(sbpf.MMInputStart), uint8(0))
+	f.Add([]byte{2, 0, 64, 3, 2, 1, 64, 3}, uint64(sbpf.MMStackStart+8), uint8(0x81))
+	f.Fuzz(func(t *testing.T, layout []byte, addr uint64, mode uint8) {
+		cfg := sbpf.DefaultConfig()
+		cfg.AlignedMemoryMapping = mode&0x80 != 0
+		var regions []sbpf.MemoryRegion
+		for i := 0; i+4 <= len(layout) && len(regions) < 8; i += 4 {
+			slot, off, size, kind := uint64(layout[i]%6), uint64(layout[i+1])*8, int(layout[i+2]), layout[i+3]
+			host := make([]byte, size)
+			for j := range host {
+				host[j] = byte(j + i)
+			}
+			vaddr := slot<<32 + off
+			switch kind % 3 {
+			case 0:
+				regions = append(regions, sbpf.NewRegionReadonly(host, vaddr))
+			case 1:
+				regions = append(regions, sbpf.NewRegionWritable(host, vaddr))
+			default:
+				regions = append(regions, sbpf.NewRegionWritableGapped(host, vaddr, 8))
+			}
+		}
+		m, err := sbpf.NewMemoryMapping(regions, &cfg, sbpf.V3)
+		if err != nil {
+			return
+		}
+		size := []int{1, 2, 4, 8}[mode&3]
+		want, werr := m.Load(addr, size)
+		ldx := []uint8{sbpf.OpLdBReg, sbpf.OpLdHReg, sbpf.OpLdWReg, sbpf.OpLdDwReg}[mode&3]
+		exe, err := sbpf.NewExecutableFromText(prog(lddw(1, addr), ix(ldx, 0, 1, 0, 0), exit), sbpf.NewLoader(cfg), sbpf.V3, nil)
+		if err != nil || exe.Verify() != nil {
+			t.Fatal("test program rejected")
+		}
+		_, got, gerr := sbpf.NewVM(exe, &testMeter{remaining: 10}, m, nil).Execute()
+		if (werr == nil) != (gerr == nil) || got != want && werr == nil {
+			t.Fatalf("addr %#x size %d: canonical (%#x, %v) interpreter (%#x, %v)", addr, size, want, werr, got, gerr)
+		}
+		if werr != nil && werr.Error() != gerr.Error() {
+			t.Fatalf("addr %#x: canonical %v, interpreter %v", addr, werr, gerr)
+		}
+	})
+}

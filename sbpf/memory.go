@@ -336,8 +336,15 @@ func (m *MemoryMapping) translateHandled(access AccessType, vmAddr, length uint6
 	return nil, m.accessViolation(access, vmAddr, length)
 }
 
+var errAccessSize = errors.New("sbpf: access size must be 1, 2, 4 or 8")
+
+func validSize(size int) bool { return size == 1 || size == 2 || size == 4 || size == 8 }
+
 // Load reads a little-endian value of size 1, 2, 4 or 8 bytes.
 func (m *MemoryMapping) Load(vmAddr uint64, size int) (uint64, error) {
+	if !validSize(size) {
+		return 0, errAccessSize
+	}
 	b, err := m.translateHandled(Load, vmAddr, uint64(size))
 	if err != nil {
 		return 0, err
@@ -347,6 +354,9 @@ func (m *MemoryMapping) Load(vmAddr uint64, size int) (uint64, error) {
 
 // Store writes the low size bytes (1, 2, 4 or 8) of v little-endian.
 func (m *MemoryMapping) Store(vmAddr uint64, size int, v uint64) error {
+	if !validSize(size) {
+		return errAccessSize
+	}
 	b, err := m.translateHandled(Store, vmAddr, uint64(size))
 	if err != nil {
 		return err
