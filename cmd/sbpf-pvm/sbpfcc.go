@@ -4,10 +4,11 @@ package main
 // file for -target bpfel; package sbpf/link links the objects into a shared object
 // Agave's loader accepts.
 //
-// Why -mcpu=v2: it is the newest upstream BPF CPU whose instructions all exist in
-// sBPF v0. v2 adds the unsigned/signed "less than" jumps, which sBPF has; v3 adds
-// the JMP32 class and v4 sign-extending loads/moves, signed division and bswap, which
-// v0 lacks (the linker rejects them if they appear anyway). The BPF backend's stack
+// Why -mcpu=v2 (link.ClangFlags): it is the newest upstream BPF CPU whose instructions
+// all exist in sBPF v0 with the semantics LLVM assumes. v2 adds the "less than" jumps,
+// which sBPF has; v3 adds the JMP32 class and 32-bit subregisters (alu32, whose
+// add/sub/mul sBPF v0 sign-extends), v4 sign-extending loads/moves, signed division
+// and bswap (the linker rejects them if they appear anyway). The BPF backend's stack
 // limit is raised to Agave's 4 KiB frame, so clang itself reports an oversized frame.
 
 import (
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/link"
 	"github.com/spf13/cobra"
 )
@@ -36,6 +38,7 @@ var sbpfccOpts struct {
 	defines []string
 	clang   string
 	entry   string
+	version string
 }
 
 var sbpfccCCCmd = &cobra.Command{
@@ -58,6 +61,7 @@ func init() {
 	f.StringArrayVarP(&sbpfccOpts.defines, "define", "D", nil, "define a preprocessor macro (repeatable)")
 	f.StringVar(&sbpfccOpts.clang, "clang", "", "clang binary (default: $CLANG or clang-19)")
 	f.StringVar(&sbpfccOpts.entry, "entry", "entrypoint", "entrypoint symbol")
+	f.StringVar(&sbpfccOpts.version, "sbpf-version", "v0", "SBPF version to emit: v0 (what Agave deploys) or v3 (strict ELF, static syscalls)")
 	sbpfccCmd.AddCommand(sbpfccCCCmd)
 	rootCmd.AddCommand(sbpfccCmd)
 }
@@ -68,6 +72,10 @@ func sbpfccRun(cmd *cobra.Command, args []string) error {
 	o := sbpfccOpts
 	if o.out == "" {
 		return usagef("sbpf cc: -o OUTPUT is required")
+	}
+	version, err := sbpf.ParseVersion(o.version)
+	if err != nil || (version != sbpf.V0 && version != sbpf.V3) {
+		return usagef("sbpf cc: --sbpf-version %q: want v0 or v3", o.version)
 	}
 	clang := o.clang
 	if clang == "" {
@@ -123,7 +131,7 @@ func sbpfccRun(cmd *cobra.Command, args []string) error {
 			return usagef("sbpf cc: %s: want a .c or .o file", in)
 		}
 	}
-	so, err := link.Link(objs, link.Options{Entry: o.entry})
+	so, err := link.Link(objs, link.Options{Entry: o.entry, Version: version})
 	if err != nil {
 		return usagef("sbpf cc: %v", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 )
 
 // function is a named code range of the output, for messages and the symbol table.
@@ -97,7 +99,7 @@ func (l *linker) checkText() error {
 			}
 			off += insnSize // second slot
 			continue
-		case class == 0x06:
+		case class == 0x06 && l.opts.Version < sbpf.V3:
 			return fail(UnsupportedInstruction, "JMP32 instruction %#02x (compile with -mcpu=v2)", op)
 		case class == 0x03 && op&0xe0 == 0xc0:
 			return fail(UnsupportedInstruction, "atomic instruction %#02x", op)
@@ -121,7 +123,7 @@ func (l *linker) checkText() error {
 			if reg == 0 {
 				reg = src
 			}
-			if imm == 0 && reg != 0 {
+			if l.opts.Version < sbpf.V3 && imm == 0 && reg != 0 {
 				// LLVM encodes the target register in dst; v0 reads it from imm.
 				binary.LittleEndian.PutUint32(insn[4:], uint32(reg))
 				insn[1] = 0

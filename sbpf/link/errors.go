@@ -27,6 +27,8 @@ const (
 	StackFrameTooLarge ErrorKind = "StackFrameTooLarge"
 	// TooLarge: the linked program exceeds what the layout can address.
 	TooLarge ErrorKind = "TooLarge"
+	// UnsupportedVersion: an SBPF version the linker cannot emit.
+	UnsupportedVersion ErrorKind = "UnsupportedVersion"
 	// WriterError: package sbpf/elf refused to write the linked program.
 	WriterError ErrorKind = "WriterError"
 )

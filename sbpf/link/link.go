@@ -30,6 +30,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	sbelf "github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
 )
 
@@ -47,6 +48,10 @@ type Options struct {
 	StackFrameSize int
 	// Syscalls are the names an undefined call may resolve to; Syscalls() when nil.
 	Syscalls []string
+	// Version is the SBPF version to emit: V0 (the default, what Agave deploys today)
+	// or V3 (strict ELF, static syscalls, rodata at 0). The instructions are the same
+	// -mcpu=v2 subset for both; v1 and v2 change instruction semantics and are refused.
+	Version sbpf.Version
 }
 
 // MaxObjectBytes bounds one input object.
@@ -155,6 +160,9 @@ func Link(objs []Object, opts Options) ([]byte, error) {
 	}
 	if opts.Syscalls == nil {
 		opts.Syscalls = Syscalls()
+	}
+	if opts.Version != sbpf.V0 && opts.Version != sbpf.V3 {
+		return nil, &Error{Kind: UnsupportedVersion, Detail: fmt.Sprintf("cannot emit SBPF %v (v0 and v3 are supported)", opts.Version)}
 	}
 	l := &linker{opts: opts, syscalls: map[string]bool{}, globals: map[string]*symRef{}, roAlign: 8}
 	for _, s := range opts.Syscalls {

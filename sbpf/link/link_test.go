@@ -1,6 +1,7 @@
 package link_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -272,5 +273,30 @@ var _ = Describe("Link relocation forms", func() {
 		r := execute(so, nil)
 		Expect(r.err).NotTo(HaveOccurred())
 		Expect(r.r0).To(BeEquivalentTo(42042))
+	})
+})
+
+var _ = Describe("Link for SBPF v3", func() {
+	It("emits a strict v3 ELF that loads and computes what the v0 one does", func() {
+		objs := []link.Object{compile(richProgram), compile(otherObject)}
+		v0, err := link.Link(objs, link.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		v3, err := link.Link(objs, link.Options{Version: sbpf.V3})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(binary.LittleEndian.Uint32(v3[48:])).To(BeEquivalentTo(3), "e_flags")
+		for _, sel := range []byte{0, 1, 2, 5} {
+			a, b := execute(v0, []byte{sel}), execute(v3, []byte{sel})
+			Expect(a.err).NotTo(HaveOccurred())
+			Expect(b.err).NotTo(HaveOccurred())
+			Expect(b.r0).To(Equal(a.r0))
+			Expect(b.logs).To(Equal(a.logs))
+			Expect(b.ret).To(Equal(a.ret))
+		}
+	})
+
+	It("refuses versions whose instruction semantics differ", func() {
+		_, err := link.Link([]link.Object{compile(otherObject)}, link.Options{Version: sbpf.V2})
+		Expect(linkErr(err)).NotTo(BeNil())
+		Expect(linkErr(err).Kind).To(Equal(link.UnsupportedVersion))
 	})
 })

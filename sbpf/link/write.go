@@ -3,16 +3,16 @@ package link
 import (
 	"fmt"
 
-	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	sbelf "github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
 )
 
-// write hands the linked program to the project's ELF writer (package sbpf/elf), which
-// lays it out as the Solana toolchain's lld does for v0 programs: .text, .rodata,
-// .dynamic, .dynsym, .dynstr, .rel.dyn, with every address equal to its file offset.
+// write hands the linked program to the project's ELF writer (package sbpf/elf): for v0
+// the layout of the Solana toolchain's lld (.text, .rodata, .dynamic, .dynsym, .dynstr,
+// .rel.dyn, every address equal to its file offset); for v3 the strict format with
+// every relocation resolved in place.
 func (l *linker) write(entry *symRef) ([]byte, error) {
 	p := &sbelf.Program{
-		Version: sbpf.V0,
+		Version: l.opts.Version,
 		Text:    l.textBuf,
 		Rodata:  l.roBuf,
 		EntryPC: l.offset(entry) / insnSize,
@@ -36,7 +36,7 @@ func (l *linker) write(entry *symRef) ([]byte, error) {
 		used[name] = true
 		p.Functions = append(p.Functions, sbelf.Symbol{Name: name, PC: pc})
 	}
-	out, err := sbelf.WriteLegacy(p)
+	out, err := sbelf.Write(p)
 	if err != nil {
 		return nil, &Error{Kind: WriterError, Detail: err.Error()}
 	}
