@@ -292,22 +292,28 @@ int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
 
 /* ---------------------------------------------------------------- pre-decoding */
 
-/* 16 bytes per instruction slot. Registers are byte offsets into the register file;
- * immediates are sign-extended at use (free on RISC-V: lw). blk is the number of
- * instructions from this one to the end of its straight-line run: the meter is charged
- * once per run instead of once per instruction (see "metering" below). */
-typedef struct dinsn {
-  uint8_t op, dst, src, pad;
+/* The interpreter is direct-threaded: every decoded instruction holds the address of its
+ * handler, and each handler ends with a guaranteed tail call (musttail) to the next
+ * instruction's handler. On the PVM that is one load and one indirect jump per sBPF
+ * instruction, and one PVM basic block per handler. Registers are byte offsets into the
+ * register file; immediates are sign-extended at use (free with lw). blk is the number of
+ * instructions from this one to the end of its straight-line run (see "metering"). */
+typedef struct dinsn dinsn;
+typedef int (*handler)(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
+struct dinsn {
+  handler fn;
+  uint8_t dst, src;
+  uint16_t op;
   int32_t imm; /* LDDW: low half; OP_CALL: internal target or -1 */
-  int32_t off; /* memory offset; absolute jump target; OP_CALL: syscall index or -1; LDDW: high half */
+  int32_t off; /* memory offset; jump: byte distance to the target; OP_CALL: syscall index or -1; LDDW: high half */
   uint32_t blk;
-} dinsn;
-
-_Static_assert(sizeof(dinsn) == 16, "decoded instruction is 16 bytes");
+};
 
 static int terminator(int op) {
   return (op >= OP_JA && op <= OP_JSLE32R) || op == OP_CALL || op == OP_CALLX || op == OP_EXIT || op == OP_OVERRUN;
 }
+
+static const handler handlers[OP_COUNT];
 
 static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   uint64_t n = x->text_len / INSN_SIZE;
@@ -322,7 +328,7 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
     rinsn i = get_insn(x->text, pc);
     int ck, store;
     int op = resolve(i.opc, v, &ck, &store);
-    dinsn o = {(uint8_t)op, (uint8_t)(i.dst * 8), (uint8_t)(i.src * 8), 0, i.imm, i.off, 0};
+    dinsn o = {0, (uint8_t)(i.dst * 8), (uint8_t)(i.src * 8), (uint16_t)op, i.imm, i.off, 0};
     switch (op) {
     case OP_LDDW:
       o.off = (pc + 1 < n) ? get_insn(x->text, pc + 1).imm : 0;
@@ -357,16 +363,16 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
       break;
     }
     default:
-      if (ck == CK_JUMP) o.off = (int32_t)((int64_t)pc + 1 + i.off);
+      if (ck == CK_JUMP) o.off = (int32_t)((1 + (int64_t)i.off) * (int64_t)sizeof(dinsn));
       break;
     }
     d[pc] = o;
     if (op == OP_LDDW && pc + 1 < n) {
       pc++;
-      d[pc] = (dinsn){OP_INVALID, 0, 0, 0, 0, 0, 1}; /* opcode 0: reachable only by callx */
+      d[pc] = (dinsn){0, 0, 0, OP_INVALID, 0, 0, 1}; /* opcode 0: reachable only by callx */
     }
   }
-  d[n] = (dinsn){OP_OVERRUN, 0, 0, 0, 0, 0, 1};
+  d[n] = (dinsn){0, 0, 0, OP_OVERRUN, 0, 0, 1};
   /* run lengths, backwards; an lddw covers its second slot */
   for (uint64_t k = n; k-- > 0;) {
     if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
@@ -376,6 +382,7 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
       d[k].blk = (next <= n ? d[next].blk : 0) + 1;
     }
   }
+  for (uint64_t k = 0; k <= n; k++) d[k].fn = handlers[d[k].op];
   return d;
 }
 
@@ -384,8 +391,19 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
 typedef struct frame {
   uint64_t saved[4];
   uint64_t fp;
-  uint64_t ret;
+  dinsn *ret;
 } frame;
+
+/* State the handlers rarely need (calls, exits, faults). */
+static struct {
+  dinsn *code;
+  uint64_t n;
+  frame *frames;
+  uint64_t depth, frame_bump, text_vaddr;
+  uint32_t max_depth;
+  dinsn *patch;    /* the instruction replaced by h_meter_stop in limited mode */
+  uint64_t synced; /* the meter at the last sync */
+} G;
 
 static sbpf_exe the_exe;
 static dinsn *the_code;
@@ -422,358 +440,409 @@ static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
   return svc_translate(c, access, a, n);
 }
 
-static inline uint64_t bswap16(uint64_t v) { return (uint64_t)__builtin_bswap16((uint16_t)v); }
-
 /* Metering. anza checks the meter before every instruction (ExceededMaxInstructions when
  * the instructions executed since the last sync reach the meter) and syncs around
  * syscalls. Here the meter (`left`) is charged with a whole straight-line run when it is
  * entered; runs end at every jump, call and exit, so a syscall always sees the exact meter.
  * A run the meter cannot pay for in full is entered in "limited" mode: the instruction
- * where anza would stop is replaced by OP_METER_STOP. A fault inside a run gives back the
- * instructions after it (precharged()). */
-static inline uint64_t precharged(const dinsn *d, const dinsn *patch) { return d->blk - 1 - (patch ? patch->blk : 0); }
+ * where anza would stop gets h_meter_stop. A fault inside a run gives back the
+ * instructions after it. */
+static int h_meter_stop(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
 
-int svc_engine_execute(svc_ctx *c) {
-  const sbpf_exe *x = &the_exe;
-  dinsn *code = the_code;
-  uint64_t n = x->text_len / INSN_SIZE;
-  const uint32_t max_depth = c->req.max_call_depth, frame_size = c->req.stack_frame_size;
-  uint64_t frame_bump = 0;
-  if (!v_manual_frames(x->version))
-    frame_bump = (uint64_t)frame_size * ((x->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS)) ? 2 : 1);
-  frame *frames = svc_alloc(sizeof(frame) * max_depth);
-  if (!frames) {
-    svc_fail(c, "ServiceArenaExhausted", "call frames");
-    c->status = SVC_FAULT;
-    return -1;
-  }
-  uint64_t r[11] = {0};
-  r[1] = MM_INPUT_START;
-  r[10] = MM_STACK_START + (v_manual_frames(x->version) ? (uint64_t)frame_size * max_depth : frame_size);
-  uint64_t depth = 0;
-  uint64_t left = c->remaining, synced = left;
-  dinsn *d = code + (x->entry_pc < n ? x->entry_pc : n);
-  dinsn *patch = 0;
-  const char *err = 0;
+__attribute__((noinline)) static uint64_t enter_limited(dinsn *t, uint64_t left) {
+  dinsn *p = t;
+  for (uint64_t i = 0; i < left; i++) p += p->op == OP_LDDW ? 2 : 1;
+  G.patch = p;
+  p->fn = h_meter_stop;
+  return 0;
+}
 
+static uint64_t precharged(const dinsn *d) { return d->blk - 1 - (G.patch ? G.patch->blk : 0); }
+
+__attribute__((noinline, cold)) static int finish_fail(dinsn *d, uint64_t left, svc_ctx *c, const char *kind) {
+  if (kind) svc_fail(c, kind, 0);
+  left += precharged(d);
+  c->insn_count += G.synced - left;
+  c->remaining = left;
+  return -1;
+}
+
+#define H(name) static int name(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c)
+#define DISPATCH(nd)                                  \
+  do {                                                \
+    dinsn *n_ = (nd);                                 \
+    __attribute__((musttail)) return n_->fn(n_, r, left, c); \
+  } while (0)
+#define NEXT() DISPATCH(d + 1)
+#define CHARGE_TO(t)                                  \
+  do {                                                \
+    dinsn *t_ = (t);                                  \
+    uint64_t k_ = t_->blk;                            \
+    if (UNLIKELY(left < k_)) left = enter_limited(t_, left); \
+    else left -= k_;                                  \
+    DISPATCH(t_);                                     \
+  } while (0)
+#define JUMP_IF(cond) CHARGE_TO((cond) ? (dinsn *)((char *)d + d->off) : d + 1)
+#define FAIL(kind) return finish_fail(d, left, c, kind)
 #define RD (*(uint64_t *)((char *)r + d->dst))
 #define RS (*(uint64_t *)((char *)r + d->src))
 #define IMM ((int64_t)d->imm)
 #define UIMM ((uint64_t)(int64_t)d->imm)
-#define NEXT() \
-  do {         \
-    d++;       \
-    goto top;  \
-  } while (0)
-#define JUMP_IF(cond)            \
-  do {                           \
-    if (cond) d = code + d->off; \
-    else d++;                    \
-    goto charge;                 \
-  } while (0)
-#define FAIL(kind) \
-  do {             \
-    err = kind;    \
-    goto fail;     \
-  } while (0)
-#define LOAD(T, sz)                                     \
-  do {                                                  \
-    uint64_t a = RS + (uint64_t)(int64_t)d->off;        \
-    uint8_t *h = xl(c, SVC_LOAD, a, sz);                \
-    if (UNLIKELY(!h)) goto mem_fail;                    \
-    T v_;                                               \
-    __builtin_memcpy(&v_, h, sz);                       \
-    RD = v_;                                            \
-    NEXT();                                             \
-  } while (0)
-#define STORE(T, sz, val)                               \
-  do {                                                  \
-    uint64_t a = RD + (uint64_t)(int64_t)d->off;        \
-    uint8_t *h = xl(c, SVC_STORE, a, sz);               \
-    if (UNLIKELY(!h)) goto mem_fail;                    \
-    T v_ = (T)(val);                                    \
-    __builtin_memcpy(h, &v_, sz);                       \
-    NEXT();                                             \
-  } while (0)
 #define SX32(e) ((uint64_t)(int64_t)(int32_t)(e))
 #define ZX32(e) ((uint64_t)(uint32_t)(e))
-
-charge: {
-  uint64_t k = d->blk;
-  if (UNLIKELY(left < k)) {
-    dinsn *p = d;
-    for (uint64_t i = 0; i < left; i++) p += p->op == OP_LDDW ? 2 : 1;
-    patch = p;
-    patch->op = OP_METER_STOP;
-    left = 0;
-  } else {
-    left -= k;
+#define ALU(name, expr) \
+  H(name) {             \
+    expr;               \
+    NEXT();             \
   }
+#define LOADH(name, T, sz)                           \
+  H(name) {                                          \
+    uint64_t a = RS + (uint64_t)(int64_t)d->off;     \
+    uint8_t *h = xl(c, SVC_LOAD, a, sz);             \
+    if (UNLIKELY(!h)) FAIL(0);                       \
+    T v_;                                            \
+    __builtin_memcpy(&v_, h, sz);                    \
+    RD = v_;                                         \
+    NEXT();                                          \
+  }
+#define STOREH(name, T, sz, val)                     \
+  H(name) {                                          \
+    uint64_t a = RD + (uint64_t)(int64_t)d->off;     \
+    uint8_t *h = xl(c, SVC_STORE, a, sz);            \
+    if (UNLIKELY(!h)) FAIL(0);                       \
+    T v_ = (T)(val);                                 \
+    __builtin_memcpy(h, &v_, sz);                    \
+    NEXT();                                          \
+  }
+#define JMPH(name, cond) \
+  H(name) { JUMP_IF(cond); }
+
+H(h_lddw) {
+  RD = (uint64_t)(uint32_t)d->imm | ((uint64_t)(uint32_t)d->off << 32);
+  DISPATCH(d + 2);
 }
-top:
-  switch (d->op) {
-  case OP_LDDW: RD = (uint64_t)(uint32_t)d->imm | ((uint64_t)(uint32_t)d->off << 32); d += 2; goto top;
-  case OP_LDX1: LOAD(uint8_t, 1);
-  case OP_LDX2: LOAD(uint16_t, 2);
-  case OP_LDX4: LOAD(uint32_t, 4);
-  case OP_LDX8: LOAD(uint64_t, 8);
-  case OP_STI1: STORE(uint8_t, 1, d->imm);
-  case OP_STI2: STORE(uint16_t, 2, d->imm);
-  case OP_STI4: STORE(uint32_t, 4, d->imm);
-  case OP_STI8: STORE(uint64_t, 8, IMM);
-  case OP_STX1: STORE(uint8_t, 1, RS);
-  case OP_STX2: STORE(uint16_t, 2, RS);
-  case OP_STX4: STORE(uint32_t, 4, RS);
-  case OP_STX8: STORE(uint64_t, 8, RS);
+LOADH(h_ldx1, uint8_t, 1)
+LOADH(h_ldx2, uint16_t, 2)
+LOADH(h_ldx4, uint32_t, 4)
+LOADH(h_ldx8, uint64_t, 8)
+STOREH(h_sti1, uint8_t, 1, d->imm)
+STOREH(h_sti2, uint16_t, 2, d->imm)
+STOREH(h_sti4, uint32_t, 4, d->imm)
+STOREH(h_sti8, uint64_t, 8, IMM)
+STOREH(h_stx1, uint8_t, 1, RS)
+STOREH(h_stx2, uint16_t, 2, RS)
+STOREH(h_stx4, uint32_t, 4, RS)
+STOREH(h_stx8, uint64_t, 8, RS)
 
-  case OP_ADD32I_S: RD = SX32((uint32_t)RD + (uint32_t)d->imm); NEXT();
-  case OP_ADD32R_S: RD = SX32((uint32_t)RD + (uint32_t)RS); NEXT();
-  case OP_SUB32R_S: RD = SX32((uint32_t)RD - (uint32_t)RS); NEXT();
-  case OP_MUL32I_S: RD = SX32((uint32_t)RD * (uint32_t)d->imm); NEXT();
-  case OP_MUL32R_S: RD = SX32((uint32_t)RD * (uint32_t)RS); NEXT();
-  case OP_ADD32I_Z: RD = ZX32((uint32_t)RD + (uint32_t)d->imm); NEXT();
-  case OP_ADD32R_Z: RD = ZX32((uint32_t)RD + (uint32_t)RS); NEXT();
-  case OP_SUB32R_Z: RD = ZX32((uint32_t)RD - (uint32_t)RS); NEXT();
-  case OP_RSUB32I_Z: RD = ZX32((uint32_t)d->imm - (uint32_t)RD); NEXT();
-  case OP_DIV32I: RD = (uint32_t)RD / (uint32_t)d->imm; NEXT();
-  case OP_DIV32R:
-    if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
-    RD = (uint32_t)RD / (uint32_t)RS;
-    NEXT();
-  case OP_MOD32I: RD = (uint32_t)RD % (uint32_t)d->imm; NEXT();
-  case OP_MOD32R:
-    if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
-    RD = (uint32_t)RD % (uint32_t)RS;
-    NEXT();
-  case OP_OR32I: RD = (uint32_t)RD | (uint32_t)d->imm; NEXT();
-  case OP_OR32R: RD = (uint32_t)RD | (uint32_t)RS; NEXT();
-  case OP_AND32I: RD = (uint32_t)RD & (uint32_t)d->imm; NEXT();
-  case OP_AND32R: RD = (uint32_t)RD & (uint32_t)RS; NEXT();
-  case OP_XOR32I: RD = (uint32_t)RD ^ (uint32_t)d->imm; NEXT();
-  case OP_XOR32R: RD = (uint32_t)RD ^ (uint32_t)RS; NEXT();
-  case OP_LSH32I: RD = (uint32_t)((uint32_t)RD << (d->imm & 31)); NEXT();
-  case OP_LSH32R: RD = (uint32_t)((uint32_t)RD << (RS & 31)); NEXT();
-  case OP_RSH32I: RD = (uint32_t)RD >> (d->imm & 31); NEXT();
-  case OP_RSH32R: RD = (uint32_t)RD >> (RS & 31); NEXT();
-  case OP_ARSH32I: RD = (uint32_t)((int32_t)RD >> (d->imm & 31)); NEXT();
-  case OP_ARSH32R: RD = (uint32_t)((int32_t)RD >> (RS & 31)); NEXT();
-  case OP_NEG32: RD = (uint32_t)(0u - (uint32_t)RD); NEXT();
-  case OP_MOV32I: RD = (uint32_t)d->imm; NEXT();
-  case OP_MOV32R_Z: RD = (uint32_t)RS; NEXT();
-  case OP_MOV32R_S: RD = SX32(RS); NEXT();
-  case OP_LE16: RD = (uint16_t)RD; NEXT();
-  case OP_LE32: RD = (uint32_t)RD; NEXT();
-  case OP_NOP: NEXT();
-  case OP_BE16: RD = bswap16(RD); NEXT();
-  case OP_BE32: RD = __builtin_bswap32((uint32_t)RD); NEXT();
-  case OP_BE64: RD = __builtin_bswap64(RD); NEXT();
-  case OP_BADEND: FAIL("InvalidInstruction");
+ALU(h_add32i_s, RD = SX32((uint32_t)RD + (uint32_t)d->imm))
+ALU(h_add32r_s, RD = SX32((uint32_t)RD + (uint32_t)RS))
+ALU(h_sub32r_s, RD = SX32((uint32_t)RD - (uint32_t)RS))
+ALU(h_mul32i_s, RD = SX32((uint32_t)RD * (uint32_t)d->imm))
+ALU(h_mul32r_s, RD = SX32((uint32_t)RD * (uint32_t)RS))
+ALU(h_add32i_z, RD = ZX32((uint32_t)RD + (uint32_t)d->imm))
+ALU(h_add32r_z, RD = ZX32((uint32_t)RD + (uint32_t)RS))
+ALU(h_sub32r_z, RD = ZX32((uint32_t)RD - (uint32_t)RS))
+ALU(h_rsub32i_z, RD = ZX32((uint32_t)d->imm - (uint32_t)RD))
+ALU(h_div32i, RD = (uint32_t)RD / (uint32_t)d->imm)
+H(h_div32r) {
+  if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
+  RD = (uint32_t)RD / (uint32_t)RS;
+  NEXT();
+}
+ALU(h_mod32i, RD = (uint32_t)RD % (uint32_t)d->imm)
+H(h_mod32r) {
+  if (UNLIKELY((uint32_t)RS == 0)) FAIL("DivideByZero");
+  RD = (uint32_t)RD % (uint32_t)RS;
+  NEXT();
+}
+ALU(h_or32i, RD = (uint32_t)RD | (uint32_t)d->imm)
+ALU(h_or32r, RD = (uint32_t)RD | (uint32_t)RS)
+ALU(h_and32i, RD = (uint32_t)RD & (uint32_t)d->imm)
+ALU(h_and32r, RD = (uint32_t)RD & (uint32_t)RS)
+ALU(h_xor32i, RD = (uint32_t)RD ^ (uint32_t)d->imm)
+ALU(h_xor32r, RD = (uint32_t)RD ^ (uint32_t)RS)
+ALU(h_lsh32i, RD = (uint32_t)((uint32_t)RD << (d->imm & 31)))
+ALU(h_lsh32r, RD = (uint32_t)((uint32_t)RD << (RS & 31)))
+ALU(h_rsh32i, RD = (uint32_t)RD >> (d->imm & 31))
+ALU(h_rsh32r, RD = (uint32_t)RD >> (RS & 31))
+ALU(h_arsh32i, RD = (uint32_t)((int32_t)RD >> (d->imm & 31)))
+ALU(h_arsh32r, RD = (uint32_t)((int32_t)RD >> (RS & 31)))
+ALU(h_neg32, RD = (uint32_t)(0u - (uint32_t)RD))
+ALU(h_mov32i, RD = (uint32_t)d->imm)
+ALU(h_mov32r_z, RD = (uint32_t)RS)
+ALU(h_mov32r_s, RD = SX32(RS))
+ALU(h_le16, RD = (uint16_t)RD)
+ALU(h_le32, RD = (uint32_t)RD)
+ALU(h_nop, (void)0)
+ALU(h_be16, RD = (uint64_t)__builtin_bswap16((uint16_t)RD))
+ALU(h_be32, RD = __builtin_bswap32((uint32_t)RD))
+ALU(h_be64, RD = __builtin_bswap64(RD))
+H(h_badend) { FAIL("InvalidInstruction"); }
 
-  case OP_ADD64I: RD += UIMM; NEXT();
-  case OP_ADD64R: RD += RS; NEXT();
-  case OP_SUB64I: RD -= UIMM; NEXT();
-  case OP_SUB64R: RD -= RS; NEXT();
-  case OP_RSUB64I: RD = UIMM - RD; NEXT();
-  case OP_MUL64I: RD *= UIMM; NEXT();
-  case OP_MUL64R: RD *= RS; NEXT();
-  case OP_DIV64I: RD /= UIMM; NEXT();
-  case OP_DIV64IZ: RD /= (uint32_t)d->imm; NEXT();
-  case OP_DIV64R:
-    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
-    RD /= RS;
-    NEXT();
-  case OP_MOD64I: RD %= UIMM; NEXT();
-  case OP_MOD64IZ: RD %= (uint32_t)d->imm; NEXT();
-  case OP_MOD64R:
-    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
-    RD %= RS;
-    NEXT();
-  case OP_OR64I: RD |= UIMM; NEXT();
-  case OP_OR64R: RD |= RS; NEXT();
-  case OP_AND64I: RD &= UIMM; NEXT();
-  case OP_AND64R: RD &= RS; NEXT();
-  case OP_XOR64I: RD ^= UIMM; NEXT();
-  case OP_XOR64R: RD ^= RS; NEXT();
-  case OP_LSH64I: RD <<= (d->imm & 63); NEXT();
-  case OP_LSH64R: RD <<= (RS & 63); NEXT();
-  case OP_RSH64I: RD >>= (d->imm & 63); NEXT();
-  case OP_RSH64R: RD >>= (RS & 63); NEXT();
-  case OP_ARSH64I: RD = (uint64_t)((int64_t)RD >> (d->imm & 63)); NEXT();
-  case OP_ARSH64R: RD = (uint64_t)((int64_t)RD >> (RS & 63)); NEXT();
-  case OP_NEG64: RD = 0 - RD; NEXT();
-  case OP_MOV64I: RD = UIMM; NEXT();
-  case OP_MOV64R: RD = RS; NEXT();
-  case OP_HOR64: RD |= (uint64_t)(uint32_t)d->imm << 32; NEXT();
+ALU(h_add64i, RD += UIMM)
+ALU(h_add64r, RD += RS)
+ALU(h_sub64i, RD -= UIMM)
+ALU(h_sub64r, RD -= RS)
+ALU(h_rsub64i, RD = UIMM - RD)
+ALU(h_mul64i, RD *= UIMM)
+ALU(h_mul64r, RD *= RS)
+ALU(h_div64i, RD /= UIMM)
+ALU(h_div64iz, RD /= (uint32_t)d->imm)
+H(h_div64r) {
+  if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+  RD /= RS;
+  NEXT();
+}
+ALU(h_mod64i, RD %= UIMM)
+ALU(h_mod64iz, RD %= (uint32_t)d->imm)
+H(h_mod64r) {
+  if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+  RD %= RS;
+  NEXT();
+}
+ALU(h_or64i, RD |= UIMM)
+ALU(h_or64r, RD |= RS)
+ALU(h_and64i, RD &= UIMM)
+ALU(h_and64r, RD &= RS)
+ALU(h_xor64i, RD ^= UIMM)
+ALU(h_xor64r, RD ^= RS)
+ALU(h_lsh64i, RD <<= (d->imm & 63))
+ALU(h_lsh64r, RD <<= (RS & 63))
+ALU(h_rsh64i, RD >>= (d->imm & 63))
+ALU(h_rsh64r, RD >>= (RS & 63))
+ALU(h_arsh64i, RD = (uint64_t)((int64_t)RD >> (d->imm & 63)))
+ALU(h_arsh64r, RD = (uint64_t)((int64_t)RD >> (RS & 63)))
+ALU(h_neg64, RD = 0 - RD)
+ALU(h_mov64i, RD = UIMM)
+ALU(h_mov64r, RD = RS)
+ALU(h_hor64, RD |= (uint64_t)(uint32_t)d->imm << 32)
 
-  case OP_LMUL32I: RD = (uint32_t)((uint32_t)RD * (uint32_t)d->imm); NEXT();
-  case OP_LMUL32R: RD = (uint32_t)((uint32_t)RD * (uint32_t)RS); NEXT();
-  case OP_UHMUL64I: RD = (uint64_t)(((unsigned __int128)RD * (uint32_t)d->imm) >> 64); NEXT();
-  case OP_UHMUL64R: RD = (uint64_t)(((unsigned __int128)RD * RS) >> 64); NEXT();
-  case OP_SHMUL64I: RD = (uint64_t)(((__int128)(int64_t)RD * IMM) >> 64); NEXT();
-  case OP_SHMUL64R: RD = (uint64_t)(((__int128)(int64_t)RD * (int64_t)RS) >> 64); NEXT();
-  case OP_SDIV32I:
-    if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
-    RD = (uint32_t)((int32_t)RD / d->imm);
-    NEXT();
-  case OP_SDIV32R:
-    if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
-    RD = (uint32_t)((int32_t)RD / (int32_t)RS);
-    NEXT();
-  case OP_SDIV64I:
-    if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
-    RD = (uint64_t)((int64_t)RD / IMM);
-    NEXT();
-  case OP_SDIV64R:
-    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
-    RD = (uint64_t)((int64_t)RD / (int64_t)RS);
-    NEXT();
-  case OP_SREM32I:
-    if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
-    RD = (uint32_t)((int32_t)RD % d->imm);
-    NEXT();
-  case OP_SREM32R:
-    if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
-    RD = (uint32_t)((int32_t)RD % (int32_t)RS);
-    NEXT();
-  case OP_SREM64I:
-    if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
-    RD = (uint64_t)((int64_t)RD % IMM);
-    NEXT();
-  case OP_SREM64R:
-    if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
-    if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
-    RD = (uint64_t)((int64_t)RD % (int64_t)RS);
-    NEXT();
+ALU(h_lmul32i, RD = (uint32_t)((uint32_t)RD * (uint32_t)d->imm))
+ALU(h_lmul32r, RD = (uint32_t)((uint32_t)RD * (uint32_t)RS))
+ALU(h_uhmul64i, RD = (uint64_t)(((unsigned __int128)RD * (uint32_t)d->imm) >> 64))
+ALU(h_uhmul64r, RD = (uint64_t)(((unsigned __int128)RD * RS) >> 64))
+ALU(h_shmul64i, RD = (uint64_t)(((__int128)(int64_t)RD * IMM) >> 64))
+ALU(h_shmul64r, RD = (uint64_t)(((__int128)(int64_t)RD * (int64_t)RS) >> 64))
+H(h_sdiv32i) {
+  if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
+  RD = (uint32_t)((int32_t)RD / d->imm);
+  NEXT();
+}
+H(h_sdiv32r) {
+  if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
+  if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
+  RD = (uint32_t)((int32_t)RD / (int32_t)RS);
+  NEXT();
+}
+H(h_sdiv64i) {
+  if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
+  RD = (uint64_t)((int64_t)RD / IMM);
+  NEXT();
+}
+H(h_sdiv64r) {
+  if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+  if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
+  RD = (uint64_t)((int64_t)RD / (int64_t)RS);
+  NEXT();
+}
+H(h_srem32i) {
+  if (UNLIKELY((int32_t)RD == INT32_MIN && d->imm == -1)) FAIL("DivideOverflow");
+  RD = (uint32_t)((int32_t)RD % d->imm);
+  NEXT();
+}
+H(h_srem32r) {
+  if (UNLIKELY((int32_t)RS == 0)) FAIL("DivideByZero");
+  if (UNLIKELY((int32_t)RD == INT32_MIN && (int32_t)RS == -1)) FAIL("DivideOverflow");
+  RD = (uint32_t)((int32_t)RD % (int32_t)RS);
+  NEXT();
+}
+H(h_srem64i) {
+  if (UNLIKELY((int64_t)RD == INT64_MIN && IMM == -1)) FAIL("DivideOverflow");
+  RD = (uint64_t)((int64_t)RD % IMM);
+  NEXT();
+}
+H(h_srem64r) {
+  if (UNLIKELY(RS == 0)) FAIL("DivideByZero");
+  if (UNLIKELY((int64_t)RD == INT64_MIN && (int64_t)RS == -1)) FAIL("DivideOverflow");
+  RD = (uint64_t)((int64_t)RD % (int64_t)RS);
+  NEXT();
+}
 
-  case OP_JA: d = code + d->off; goto charge;
-  case OP_JEQI: JUMP_IF(RD == UIMM);
-  case OP_JEQR: JUMP_IF(RD == RS);
-  case OP_JGTI: JUMP_IF(RD > UIMM);
-  case OP_JGTR: JUMP_IF(RD > RS);
-  case OP_JGEI: JUMP_IF(RD >= UIMM);
-  case OP_JGER: JUMP_IF(RD >= RS);
-  case OP_JLTI: JUMP_IF(RD < UIMM);
-  case OP_JLTR: JUMP_IF(RD < RS);
-  case OP_JLEI: JUMP_IF(RD <= UIMM);
-  case OP_JLER: JUMP_IF(RD <= RS);
-  case OP_JSETI: JUMP_IF(RD & UIMM);
-  case OP_JSETR: JUMP_IF(RD & RS);
-  case OP_JNEI: JUMP_IF(RD != UIMM);
-  case OP_JNER: JUMP_IF(RD != RS);
-  case OP_JSGTI: JUMP_IF((int64_t)RD > IMM);
-  case OP_JSGTR: JUMP_IF((int64_t)RD > (int64_t)RS);
-  case OP_JSGEI: JUMP_IF((int64_t)RD >= IMM);
-  case OP_JSGER: JUMP_IF((int64_t)RD >= (int64_t)RS);
-  case OP_JSLTI: JUMP_IF((int64_t)RD < IMM);
-  case OP_JSLTR: JUMP_IF((int64_t)RD < (int64_t)RS);
-  case OP_JSLEI: JUMP_IF((int64_t)RD <= IMM);
-  case OP_JSLER: JUMP_IF((int64_t)RD <= (int64_t)RS);
-  case OP_JEQ32I: JUMP_IF((uint32_t)RD == (uint32_t)d->imm);
-  case OP_JEQ32R: JUMP_IF((uint32_t)RD == (uint32_t)RS);
-  case OP_JGT32I: JUMP_IF((uint32_t)RD > (uint32_t)d->imm);
-  case OP_JGT32R: JUMP_IF((uint32_t)RD > (uint32_t)RS);
-  case OP_JGE32I: JUMP_IF((uint32_t)RD >= (uint32_t)d->imm);
-  case OP_JGE32R: JUMP_IF((uint32_t)RD >= (uint32_t)RS);
-  case OP_JLT32I: JUMP_IF((uint32_t)RD < (uint32_t)d->imm);
-  case OP_JLT32R: JUMP_IF((uint32_t)RD < (uint32_t)RS);
-  case OP_JLE32I: JUMP_IF((uint32_t)RD <= (uint32_t)d->imm);
-  case OP_JLE32R: JUMP_IF((uint32_t)RD <= (uint32_t)RS);
-  case OP_JSET32I: JUMP_IF((uint32_t)RD & (uint32_t)d->imm);
-  case OP_JSET32R: JUMP_IF((uint32_t)RD & (uint32_t)RS);
-  case OP_JNE32I: JUMP_IF((uint32_t)RD != (uint32_t)d->imm);
-  case OP_JNE32R: JUMP_IF((uint32_t)RD != (uint32_t)RS);
-  case OP_JSGT32I: JUMP_IF((int32_t)RD > d->imm);
-  case OP_JSGT32R: JUMP_IF((int32_t)RD > (int32_t)RS);
-  case OP_JSGE32I: JUMP_IF((int32_t)RD >= d->imm);
-  case OP_JSGE32R: JUMP_IF((int32_t)RD >= (int32_t)RS);
-  case OP_JSLT32I: JUMP_IF((int32_t)RD < d->imm);
-  case OP_JSLT32R: JUMP_IF((int32_t)RD < (int32_t)RS);
-  case OP_JSLE32I: JUMP_IF((int32_t)RD <= d->imm);
-  case OP_JSLE32R: JUMP_IF((int32_t)RD <= (int32_t)RS);
+H(h_ja) { CHARGE_TO((dinsn *)((char *)d + d->off)); }
+JMPH(h_jeqi, RD == UIMM)
+JMPH(h_jeqr, RD == RS)
+JMPH(h_jgti, RD > UIMM)
+JMPH(h_jgtr, RD > RS)
+JMPH(h_jgei, RD >= UIMM)
+JMPH(h_jger, RD >= RS)
+JMPH(h_jlti, RD < UIMM)
+JMPH(h_jltr, RD < RS)
+JMPH(h_jlei, RD <= UIMM)
+JMPH(h_jler, RD <= RS)
+JMPH(h_jseti, (RD & UIMM) != 0)
+JMPH(h_jsetr, (RD & RS) != 0)
+JMPH(h_jnei, RD != UIMM)
+JMPH(h_jner, RD != RS)
+JMPH(h_jsgti, (int64_t)RD > IMM)
+JMPH(h_jsgtr, (int64_t)RD > (int64_t)RS)
+JMPH(h_jsgei, (int64_t)RD >= IMM)
+JMPH(h_jsger, (int64_t)RD >= (int64_t)RS)
+JMPH(h_jslti, (int64_t)RD < IMM)
+JMPH(h_jsltr, (int64_t)RD < (int64_t)RS)
+JMPH(h_jslei, (int64_t)RD <= IMM)
+JMPH(h_jsler, (int64_t)RD <= (int64_t)RS)
+JMPH(h_jeq32i, (uint32_t)RD == (uint32_t)d->imm)
+JMPH(h_jeq32r, (uint32_t)RD == (uint32_t)RS)
+JMPH(h_jgt32i, (uint32_t)RD > (uint32_t)d->imm)
+JMPH(h_jgt32r, (uint32_t)RD > (uint32_t)RS)
+JMPH(h_jge32i, (uint32_t)RD >= (uint32_t)d->imm)
+JMPH(h_jge32r, (uint32_t)RD >= (uint32_t)RS)
+JMPH(h_jlt32i, (uint32_t)RD < (uint32_t)d->imm)
+JMPH(h_jlt32r, (uint32_t)RD < (uint32_t)RS)
+JMPH(h_jle32i, (uint32_t)RD <= (uint32_t)d->imm)
+JMPH(h_jle32r, (uint32_t)RD <= (uint32_t)RS)
+JMPH(h_jset32i, ((uint32_t)RD & (uint32_t)d->imm) != 0)
+JMPH(h_jset32r, ((uint32_t)RD & (uint32_t)RS) != 0)
+JMPH(h_jne32i, (uint32_t)RD != (uint32_t)d->imm)
+JMPH(h_jne32r, (uint32_t)RD != (uint32_t)RS)
+JMPH(h_jsgt32i, (int32_t)RD > d->imm)
+JMPH(h_jsgt32r, (int32_t)RD > (int32_t)RS)
+JMPH(h_jsge32i, (int32_t)RD >= d->imm)
+JMPH(h_jsge32r, (int32_t)RD >= (int32_t)RS)
+JMPH(h_jslt32i, (int32_t)RD < d->imm)
+JMPH(h_jslt32r, (int32_t)RD < (int32_t)RS)
+JMPH(h_jsle32i, (int32_t)RD <= d->imm)
+JMPH(h_jsle32r, (int32_t)RD <= (int32_t)RS)
 
-  case OP_CALL: {
-    /* a terminator: `left` is the exact meter here */
-    if (d->off >= 0) {
-      /* interpreter.rs dispatch_syscall: the meter is synchronised around the call */
-      c->insn_count += synced - left;
-      c->remaining = left;
-      uint64_t args[5] = {r[1], r[2], r[3], r[4], r[5]}, r0 = 0;
-      int rc = svc_syscall_call(c, d->off, args, &r0);
-      left = synced = c->remaining;
-      if (rc) {
-        c->origin = SVC_ORIGIN_SYSCALL;
-        return -1;
-      }
-      r[0] = r0;
+/* push_frame: save r6..r9 and r10, bump r10 with fixed frames. 0, or -1 at the limit. */
+static inline int push_frame(dinsn *d, uint64_t *r) {
+  frame *f = &G.frames[G.depth];
+  f->saved[0] = r[6], f->saved[1] = r[7], f->saved[2] = r[8], f->saved[3] = r[9];
+  f->fp = r[10];
+  f->ret = d + 1;
+  G.depth++;
+  if (UNLIKELY(G.depth == G.max_depth)) return -1;
+  r[10] += G.frame_bump;
+  return 0;
+}
+
+H(h_call) {
+  /* a terminator: `left` is the exact meter here */
+  if (d->off >= 0) {
+    /* interpreter.rs dispatch_syscall: the meter is synchronised around the call */
+    c->insn_count += G.synced - left;
+    c->remaining = left;
+    uint64_t args[5] = {r[1], r[2], r[3], r[4], r[5]}, r0 = 0;
+    int rc = svc_syscall_call(c, d->off, args, &r0);
+    left = G.synced = c->remaining;
+    if (rc) {
+      c->origin = SVC_ORIGIN_SYSCALL;
+      return -1;
     }
-    if (d->imm >= 0) {
-      frame *f = &frames[depth];
-      f->saved[0] = r[6], f->saved[1] = r[7], f->saved[2] = r[8], f->saved[3] = r[9];
-      f->fp = r[10];
-      f->ret = (uint64_t)(d - code) + 1;
-      depth++;
-      if (UNLIKELY(depth == max_depth)) FAIL("CallDepthExceeded");
-      r[10] += frame_bump;
-      if (UNLIKELY((uint64_t)d->imm >= n)) FAIL("CallOutsideTextSegment");
-      d = code + d->imm;
-      goto charge;
-    }
-    d++;
-    goto charge;
+    r[0] = r0;
   }
-  case OP_CALLX: {
-    uint64_t target = RS;
-    frame *f = &frames[depth];
-    f->saved[0] = r[6], f->saved[1] = r[7], f->saved[2] = r[8], f->saved[3] = r[9];
-    f->fp = r[10];
-    f->ret = (uint64_t)(d - code) + 1;
-    depth++;
-    if (UNLIKELY(depth == max_depth)) FAIL("CallDepthExceeded");
-    r[10] += frame_bump;
-    uint64_t tpc = (target - x->text_vaddr) / INSN_SIZE;
-    if (UNLIKELY(tpc >= n)) FAIL("CallOutsideTextSegment");
-    d = code + tpc;
-    goto charge;
+  if (d->imm >= 0) {
+    if (push_frame(d, r)) FAIL("CallDepthExceeded");
+    if (UNLIKELY((uint64_t)d->imm >= G.n)) FAIL("CallOutsideTextSegment");
+    CHARGE_TO(G.code + d->imm);
   }
-  case OP_EXIT:
-    if (depth == 0) {
-      c->exit_code = r[0];
-      c->insn_count += synced - left;
-      c->remaining = left;
-      return 0;
-    }
-    depth--;
-    {
-      frame *f = &frames[depth];
-      r[10] = f->fp;
-      r[6] = f->saved[0], r[7] = f->saved[1], r[8] = f->saved[2], r[9] = f->saved[3];
-      d = code + f->ret;
-    }
-    goto charge;
-  case OP_METER_STOP:
-    /* the meter is exhausted exactly here: this instruction is not counted */
-    c->insn_count += synced;
-    c->remaining = 0;
-    svc_fail(c, "ExceededMaxInstructions", 0);
+  CHARGE_TO(d + 1);
+}
+
+H(h_callx) {
+  uint64_t target = RS;
+  if (push_frame(d, r)) FAIL("CallDepthExceeded");
+  uint64_t tpc = (target - G.text_vaddr) / INSN_SIZE;
+  if (UNLIKELY(tpc >= G.n)) FAIL("CallOutsideTextSegment");
+  CHARGE_TO(G.code + tpc);
+}
+
+H(h_exit) {
+  if (G.depth == 0) {
+    c->exit_code = r[0];
+    c->insn_count += G.synced - left;
+    c->remaining = left;
+    return 0;
+  }
+  frame *f = &G.frames[--G.depth];
+  r[10] = f->fp;
+  r[6] = f->saved[0], r[7] = f->saved[1], r[8] = f->saved[2], r[9] = f->saved[3];
+  CHARGE_TO(f->ret);
+}
+
+H(h_meter_stop) {
+  /* the meter is exhausted exactly here: this instruction is not counted */
+  (void)d, (void)r, (void)left;
+  c->insn_count += G.synced;
+  c->remaining = 0;
+  svc_fail(c, "ExceededMaxInstructions", 0);
+  return -1;
+}
+H(h_overrun) { FAIL("ExecutionOverrun"); }
+H(h_invalid) { FAIL("UnsupportedInstruction"); }
+
+static const handler handlers[OP_COUNT] = {
+    [OP_INVALID] = h_invalid, [OP_OVERRUN] = h_overrun, [OP_LDDW] = h_lddw,
+    [OP_LDX1] = h_ldx1, [OP_LDX2] = h_ldx2, [OP_LDX4] = h_ldx4, [OP_LDX8] = h_ldx8,
+    [OP_STI1] = h_sti1, [OP_STI2] = h_sti2, [OP_STI4] = h_sti4, [OP_STI8] = h_sti8,
+    [OP_STX1] = h_stx1, [OP_STX2] = h_stx2, [OP_STX4] = h_stx4, [OP_STX8] = h_stx8,
+    [OP_ADD32I_S] = h_add32i_s, [OP_ADD32R_S] = h_add32r_s, [OP_SUB32R_S] = h_sub32r_s, [OP_MUL32I_S] = h_mul32i_s,
+    [OP_MUL32R_S] = h_mul32r_s, [OP_ADD32I_Z] = h_add32i_z, [OP_ADD32R_Z] = h_add32r_z, [OP_SUB32R_Z] = h_sub32r_z,
+    [OP_RSUB32I_Z] = h_rsub32i_z, [OP_DIV32I] = h_div32i, [OP_DIV32R] = h_div32r, [OP_MOD32I] = h_mod32i, [OP_MOD32R] = h_mod32r,
+    [OP_OR32I] = h_or32i, [OP_OR32R] = h_or32r, [OP_AND32I] = h_and32i, [OP_AND32R] = h_and32r, [OP_XOR32I] = h_xor32i,
+    [OP_XOR32R] = h_xor32r, [OP_LSH32I] = h_lsh32i, [OP_LSH32R] = h_lsh32r, [OP_RSH32I] = h_rsh32i, [OP_RSH32R] = h_rsh32r,
+    [OP_ARSH32I] = h_arsh32i, [OP_ARSH32R] = h_arsh32r, [OP_NEG32] = h_neg32, [OP_MOV32R_Z] = h_mov32r_z,
+    [OP_MOV32R_S] = h_mov32r_s, [OP_LE16] = h_le16, [OP_LE32] = h_le32, [OP_NOP] = h_nop, [OP_BE16] = h_be16,
+    [OP_BE32] = h_be32, [OP_BE64] = h_be64, [OP_BADEND] = h_badend,
+    [OP_ADD64I] = h_add64i, [OP_ADD64R] = h_add64r, [OP_SUB64R] = h_sub64r, [OP_RSUB64I] = h_rsub64i, [OP_MUL64I] = h_mul64i,
+    [OP_MUL64R] = h_mul64r, [OP_DIV64I] = h_div64i, [OP_DIV64R] = h_div64r, [OP_MOD64I] = h_mod64i, [OP_MOD64R] = h_mod64r,
+    [OP_OR64I] = h_or64i, [OP_OR64R] = h_or64r, [OP_AND64I] = h_and64i, [OP_AND64R] = h_and64r, [OP_XOR64I] = h_xor64i,
+    [OP_XOR64R] = h_xor64r, [OP_LSH64I] = h_lsh64i, [OP_LSH64R] = h_lsh64r, [OP_RSH64I] = h_rsh64i, [OP_RSH64R] = h_rsh64r,
+    [OP_ARSH64I] = h_arsh64i, [OP_ARSH64R] = h_arsh64r, [OP_NEG64] = h_neg64, [OP_MOV64I] = h_mov64i, [OP_MOV64R] = h_mov64r,
+    [OP_HOR64] = h_hor64, [OP_LMUL32I] = h_lmul32i, [OP_LMUL32R] = h_lmul32r, [OP_UHMUL64I] = h_uhmul64i,
+    [OP_UHMUL64R] = h_uhmul64r, [OP_SHMUL64I] = h_shmul64i, [OP_SHMUL64R] = h_shmul64r, [OP_SDIV32I] = h_sdiv32i,
+    [OP_SDIV32R] = h_sdiv32r, [OP_SDIV64I] = h_sdiv64i, [OP_SDIV64R] = h_sdiv64r, [OP_SREM32I] = h_srem32i,
+    [OP_SREM32R] = h_srem32r, [OP_SREM64I] = h_srem64i, [OP_SREM64R] = h_srem64r,
+    [OP_JA] = h_ja, [OP_JEQI] = h_jeqi, [OP_JEQR] = h_jeqr, [OP_JGTI] = h_jgti, [OP_JGTR] = h_jgtr, [OP_JGEI] = h_jgei,
+    [OP_JGER] = h_jger, [OP_JLTI] = h_jlti, [OP_JLTR] = h_jltr, [OP_JLEI] = h_jlei, [OP_JLER] = h_jler, [OP_JSETI] = h_jseti,
+    [OP_JSETR] = h_jsetr, [OP_JNEI] = h_jnei, [OP_JNER] = h_jner, [OP_JSGTI] = h_jsgti, [OP_JSGTR] = h_jsgtr,
+    [OP_JSGEI] = h_jsgei, [OP_JSGER] = h_jsger, [OP_JSLTI] = h_jslti, [OP_JSLTR] = h_jsltr, [OP_JSLEI] = h_jslei,
+    [OP_JSLER] = h_jsler, [OP_JEQ32I] = h_jeq32i, [OP_JEQ32R] = h_jeq32r, [OP_JGT32I] = h_jgt32i, [OP_JGT32R] = h_jgt32r,
+    [OP_JGE32I] = h_jge32i, [OP_JGE32R] = h_jge32r, [OP_JLT32I] = h_jlt32i, [OP_JLT32R] = h_jlt32r, [OP_JLE32I] = h_jle32i,
+    [OP_JLE32R] = h_jle32r, [OP_JSET32I] = h_jset32i, [OP_JSET32R] = h_jset32r, [OP_JNE32I] = h_jne32i,
+    [OP_JNE32R] = h_jne32r, [OP_JSGT32I] = h_jsgt32i, [OP_JSGT32R] = h_jsgt32r, [OP_JSGE32I] = h_jsge32i,
+    [OP_JSGE32R] = h_jsge32r, [OP_JSLT32I] = h_jslt32i, [OP_JSLT32R] = h_jslt32r, [OP_JSLE32I] = h_jsle32i,
+    [OP_JSLE32R] = h_jsle32r, [OP_MOV32I] = h_mov32i, [OP_SUB64I] = h_sub64i, [OP_DIV64IZ] = h_div64iz,
+    [OP_MOD64IZ] = h_mod64iz, [OP_METER_STOP] = h_meter_stop, [OP_CALL] = h_call, [OP_CALLX] = h_callx, [OP_EXIT] = h_exit,
+};
+
+int svc_engine_execute(svc_ctx *c) {
+  const sbpf_exe *x = &the_exe;
+  for (int i = 0; i < OP_COUNT; i++)
+    if (!handlers[i]) return svc_fail(c, "ServiceBug", "operation without handler");
+  G.code = the_code;
+  G.n = x->text_len / INSN_SIZE;
+  G.max_depth = c->req.max_call_depth;
+  G.frame_bump = 0;
+  if (!v_manual_frames(x->version))
+    G.frame_bump = (uint64_t)c->req.stack_frame_size * ((x->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS)) ? 2 : 1);
+  G.frames = svc_alloc(sizeof(frame) * G.max_depth);
+  if (!G.frames) {
+    svc_fail(c, "ServiceArenaExhausted", "call frames");
+    c->status = SVC_FAULT;
     return -1;
-  case OP_OVERRUN: FAIL("ExecutionOverrun");
-  case OP_INVALID: FAIL("UnsupportedInstruction");
-  default: __builtin_unreachable();
   }
-
-mem_fail:
-  /* xl() already recorded the canonical access violation */
-  left += precharged(d, patch);
-  c->insn_count += synced - left;
-  c->remaining = left;
-  return -1;
-fail:
-  svc_fail(c, err, 0);
-  left += precharged(d, patch);
-  c->insn_count += synced - left;
-  c->remaining = left;
-  return -1;
+  G.depth = 0;
+  G.patch = 0;
+  G.text_vaddr = x->text_vaddr;
+  uint64_t r[11] = {0};
+  r[1] = MM_INPUT_START;
+  r[10] = MM_STACK_START + (v_manual_frames(x->version) ? (uint64_t)c->req.stack_frame_size * G.max_depth : c->req.stack_frame_size);
+  uint64_t left = c->remaining;
+  G.synced = left;
+  dinsn *d = G.code + (x->entry_pc < G.n ? x->entry_pc : G.n);
+  uint64_t k = d->blk;
+  if (left < k) left = enter_limited(d, left);
+  else left -= k;
+  return d->fn(d, r, left, c);
 }

@@ -268,17 +268,19 @@ void svc_blake3_final(void *st, uint8_t out[32]);
 /* 1 when the 32 bytes decode to a point on edwards25519 (curve25519-dalek decompress). */
 int svc_ed25519_on_curve(const uint8_t p[32]);
 
+/* Unaligned little-endian access; the PVM (and guests built with -mno-strict-align) does
+ * these in one instruction. */
 static inline uint64_t svc_rd64(const uint8_t *p) {
   uint64_t v;
-  svc_memcpy(&v, p, 8);
+  __builtin_memcpy(&v, p, 8);
   return v;
 }
 static inline uint32_t svc_rd32(const uint8_t *p) {
   uint32_t v;
-  svc_memcpy(&v, p, 4);
+  __builtin_memcpy(&v, p, 4);
   return v;
 }
-static inline void svc_wr64(uint8_t *p, uint64_t v) { svc_memcpy(p, &v, 8); }
-static inline void svc_wr32(uint8_t *p, uint32_t v) { svc_memcpy(p, &v, 4); }
+static inline void svc_wr64(uint8_t *p, uint64_t v) { __builtin_memcpy(p, &v, 8); }
+static inline void svc_wr32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 
 #endif
