@@ -262,3 +262,21 @@ func lddwOrHor(v sbpf.Version, dst uint8, val uint64) []byte {
 	}
 	return lddw(dst, val)
 }
+
+var _ = Describe("instruction meter switch", func() {
+	It("reports no instruction count and never stops for the budget when disabled", func() {
+		v := sbpf.V0
+		cfg := func(c *sbpf.Config) { c.EnabledVersions = [2]sbpf.Version{v, v}; c.EnableInstructionMeter = false }
+		// 1000 iterations on a budget of 1
+		text := prog(movi(1, 1000), ix(sbpf.OpSub64Imm, 1, 0, 0, 1), ix(sbpf.OpJne64Imm, 1, 0, -2, 0), movi(0, 7), exit)
+		res := execute(runSpec{v: v, cfg: cfg, budget: 1, text: text})
+		Expect(res.err).NotTo(HaveOccurred())
+		Expect(res.r0).To(Equal(uint64(7)))
+		Expect(res.count).To(Equal(uint64(0)))
+		// syscalls do not touch the meter either
+		burn := func(vm *sbpf.VM, _, _, _, _, _ uint64) (uint64, error) { return vm.Meter().Remaining(), nil }
+		res = execute(runSpec{v: v, cfg: cfg, budget: 5, text: prog(movi(1, 1), sysCall("burn"), exit), syscalls: map[string]sbpf.SyscallFunc{"burn": burn}})
+		Expect(res.err).NotTo(HaveOccurred())
+		Expect(res.r0).To(Equal(uint64(5)))
+	})
+})
