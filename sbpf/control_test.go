@@ -280,3 +280,33 @@ var _ = Describe("instruction meter switch", func() {
 		Expect(res.r0).To(Equal(uint64(5)))
 	})
 })
+
+var _ = Describe("small real programs (test_prime, test_subnet)", func() {
+	It("computes primality of 67 in exactly 656 instructions", func() {
+		v := sbpf.V4
+		text := prog(nop(v), movi(1, 67), movi(0, 1), movi(2, 2),
+			ix(sbpf.OpJgt64Imm, 1, 0, 4, 2), ix(sbpf.OpJa, 0, 0, 10, 0),
+			ix(sbpf.OpAdd64Imm, 2, 0, 0, 1), movi(0, 1), ix(sbpf.OpJge64Reg, 2, 1, 7, 0),
+			ix(sbpf.OpMov64Reg, 3, 1, 0, 0), ix(sbpf.OpDiv64Reg, 3, 2, 0, 0), ix(sbpf.OpMul64Reg, 3, 2, 0, 0),
+			ix(sbpf.OpMov64Reg, 4, 1, 0, 0), ix(sbpf.OpSub64Reg, 4, 3, 0, 0), movi(0, 0),
+			ix(sbpf.OpJne64Imm, 4, 0, -10, 0), exit)
+		expectRun(runSpec{v: v, budget: 656, text: text}, 1)
+	})
+
+	It("matches a subnet in a packet", func() {
+		v := sbpf.V4
+		input := []byte{
+			0x00, 0x00, 0xc0, 0x9f, 0xa0, 0x97, 0x00, 0xa0, 0xcc, 0x3b, 0xbf, 0xfa, 0x08, 0x00, 0x45, 0x10,
+			0x00, 0x3c, 0x46, 0x3c, 0x40, 0x00, 0x40, 0x06, 0x73, 0x1c, 0xc0, 0xa8, 0x01, 0x02, 0xc0, 0xa8,
+			0x01, 0x01, 0x06, 0x0e, 0x00, 0x17, 0x99, 0xc5, 0xa0, 0xec, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
+			0x7d, 0x78, 0xe0, 0xa3, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x00, 0x9c,
+			0x27, 0x24, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x00,
+		}
+		text := prog(nop(v), movi(2, 0xe), ix(sbpf.OpLdHReg, 3, 1, 12, 0), ix(sbpf.OpJne64Imm, 3, 0, 2, 0x81),
+			movi(2, 0x12), ix(sbpf.OpLdHReg, 3, 1, 16, 0), ix(sbpf.OpAnd64Imm, 3, 0, 0, 0xffff),
+			ix(sbpf.OpJne64Imm, 3, 0, 5, 0x8), ix(sbpf.OpAdd64Reg, 1, 2, 0, 0), movi(0, 1),
+			ix(sbpf.OpLdWReg, 1, 1, 16, 0), ix(sbpf.OpAnd64Imm, 1, 0, 0, 0xffffff),
+			ix(sbpf.OpJeq64Imm, 1, 0, 1, 0x1a8c0), movi(0, 0), exit)
+		expectRun(runSpec{v: v, budget: 12, text: text, input: input}, 1)
+	})
+})
