@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -58,6 +59,7 @@ type kase struct {
 	cu, exit               *uint64
 	ret                    []byte
 	logs                   []string
+	sysvars                string // YAML body of the sysvars block, already indented
 }
 
 func u64p(v uint64) *uint64 { return &v }
@@ -123,6 +125,7 @@ func Generate() ([]File, error) {
 	failing()
 	adversarial()
 	asmCases()
+	sysvars()
 	seen := map[string]bool{}
 	var out []File
 	for _, k := range cases {
@@ -626,6 +629,42 @@ func asmCases() {
 	vmFault("asm/divide-by-zero", "divzero_asm", "div64 by a zero register: DivideByZero", nil, nil, "DivideByZero", 200_000)
 }
 
+func sysvars() {
+	p := "sysvars"
+	clock := func(slot uint64, est int64, epoch, lse uint64, unix int64) []byte {
+		return cat(le64(slot), le64(uint64(est)), le64(epoch), le64(lse), le64(uint64(unix)))
+	}
+	rent := func(lpby uint64, threshold float64, burn byte) []byte {
+		return cat(le64(lpby), le64(math.Float64bits(threshold)), []byte{burn})
+	}
+	schedule := func(spe, offset uint64, warmup bool, fne, fns uint64) []byte {
+		w := byte(0)
+		if warmup {
+			w = 1
+		}
+		return cat(le64(spe), le64(offset), []byte{w}, le64(fne), le64(fns))
+	}
+	ok("sysvars/clock-default", p, "cases without sysvars see a zero Clock", []byte{0}, nil, clock(0, 0, 0, 0, 0))
+	add(kase{name: "sysvars/clock-set", program: p, comment: "the case's Clock", data: []byte{0},
+		sysvars: "  clock:\n    slot: 250000000\n    epoch_start_timestamp: 1700000000\n    epoch: 578\n    leader_schedule_epoch: 579\n    unix_timestamp: 1700012345\n",
+		ret:     clock(250_000_000, 1_700_000_000, 578, 579, 1_700_012_345)})
+	ok("sysvars/rent-default", p, "Rent::default(): 3480 lamports/byte-year, threshold 2.0, burn 50%", []byte{1}, nil, rent(3480, 2.0, 50))
+	add(kase{name: "sysvars/rent-set", program: p, comment: "the case's Rent", data: []byte{1},
+		sysvars: "  rent:\n    lamports_per_byte_year: 1000\n    exemption_threshold: 1.5\n    burn_percent: 0\n",
+		ret:     rent(1000, 1.5, 0)})
+	ok("sysvars/epoch-schedule-default", p, "EpochSchedule::default(): 432000 slots, warmup, first normal epoch 14 / slot 524256",
+		[]byte{2}, nil, schedule(432_000, 432_000, true, 14, 524_256))
+	add(kase{name: "sysvars/epoch-schedule-set", program: p, comment: "the case's EpochSchedule", data: []byte{2},
+		sysvars: "  epoch_schedule:\n    slots_per_epoch: 8192\n    leader_schedule_slot_offset: 8192\n    warmup: false\n    first_normal_epoch: 0\n    first_normal_slot: 0\n",
+		ret:     schedule(8192, 8192, false, 0, 0)})
+	ok("sysvars/stack-height", p, "a top-level instruction runs at stack height 1", []byte{3}, nil, le64(1))
+	ok("sysvars/last-restart-slot-default", p, "default LastRestartSlot is 0", []byte{4}, nil, le64(0))
+	add(kase{name: "sysvars/last-restart-slot-set", program: p, comment: "the case's LastRestartSlot", data: []byte{4},
+		sysvars: "  last_restart_slot: 12345\n", ret: le64(12345)})
+	ok("sysvars/remaining-compute-units", p, "sol_remaining_compute_units is within (0, budget]", []byte{5}, nil, le64(1))
+	fail("sysvars/bad-op", p, "InvalidInstructionData", []byte{6}, nil, "InvalidInstructionData")
+}
+
 // ---- output ------------------------------------------------------------------------
 
 func hexs(b []byte) string { return fmt.Sprintf("\"0x%x\"", b) }
@@ -642,6 +681,9 @@ func render(k kase) string {
 	fmt.Fprintf(&b, "instruction_data: %s\n", hexs(k.data))
 	if k.budget != 0 {
 		fmt.Fprintf(&b, "compute_budget: %d\n", k.budget)
+	}
+	if k.sysvars != "" {
+		b.WriteString("sysvars:\n" + k.sysvars)
 	}
 	if len(k.accounts) == 0 {
 		b.WriteString("accounts: []\n")

@@ -86,6 +86,27 @@ typedef struct {
 } SolBytes;
 typedef SolBytes SolSignerSeed;
 
+/* Sysvars, #[repr(C)] as Agave writes them (8-byte aligned buffers required). */
+typedef struct {
+  uint64_t slot;
+  int64_t epoch_start_timestamp;
+  uint64_t epoch;
+  uint64_t leader_schedule_epoch;
+  int64_t unix_timestamp;
+} SolClock;
+typedef struct {
+  uint64_t lamports_per_byte_year;
+  double exemption_threshold;
+  uint8_t burn_percent;
+} SolRent;
+typedef struct {
+  uint64_t slots_per_epoch;
+  uint64_t leader_schedule_slot_offset;
+  bool warmup;
+  uint64_t first_normal_epoch;
+  uint64_t first_normal_slot;
+} SolEpochSchedule;
+
 /* A view of one serialized account. Pointers point into the input buffer. */
 typedef struct {
   const SolPubkey *key;
@@ -131,8 +152,10 @@ void *sol_memcpy_(void *dst, const void *src, uint64_t n);
 void *sol_memmove_(void *dst, const void *src, uint64_t n);
 void sol_memcmp_(const void *a, const void *b, uint64_t n, int32_t *result);
 void *sol_memset_(void *dst, uint8_t c, uint64_t n);
-uint64_t sol_get_clock_sysvar(void *clock);
-uint64_t sol_get_rent_sysvar(void *rent);
+uint64_t sol_get_clock_sysvar(void *clock);                   /* SolClock, 40 bytes */
+uint64_t sol_get_rent_sysvar(void *rent);                     /* SolRent, 24 bytes */
+uint64_t sol_get_epoch_schedule_sysvar(void *epoch_schedule); /* SolEpochSchedule, 40 bytes */
+uint64_t sol_get_last_restart_slot(uint64_t *slot);
 uint64_t sol_get_stack_height(void);
 uint64_t sol_remaining_compute_units(void);
 uint64_t sol_alloc_free_(uint64_t size, uint64_t free_addr);
