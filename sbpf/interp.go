@@ -121,6 +121,9 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 // pushFrame is push_frame (shared by the slow paths).
 func (vm *VM) pushFrame(pc uint64) (EbpfErrorKind, bool) {
 	r := &vm.r
+	if vm.CallDepth >= uint64(len(vm.frames)) {
+		return ErrCallDepthExceeded, false
+	}
 	f := &vm.frames[vm.CallDepth]
 	f.saved = [ScratchRegs]uint64{r[6], r[7], r[8], r[9]}
 	f.fp = r[FramePtrReg]
@@ -698,6 +701,9 @@ func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
 			}
 			// push_frame
 			depth := vm.CallDepth
+			if depth >= uint64(len(vm.frames)) { // only if a syscall corrupted CallDepth
+				return pc, rem, evFault, ErrCallDepthExceeded
+			}
 			f := &vm.frames[depth]
 			f.saved = [ScratchRegs]uint64{r[6], r[7], r[8], r[9]}
 			f.fp = r[FramePtrReg]
@@ -729,6 +735,9 @@ func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
 			depth := vm.CallDepth
 			if depth == 0 {
 				return pc, rem, evReturn, 0
+			}
+			if depth > uint64(len(vm.frames)) {
+				return pc, rem, evFault, ErrCallDepthExceeded
 			}
 			depth--
 			vm.CallDepth = depth
