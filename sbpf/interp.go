@@ -2,6 +2,7 @@ package sbpf
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"math/bits"
 )
@@ -99,6 +100,9 @@ func (vm *VM) run(meterOn bool) (uint64, error) {
 			}
 			rem = limit
 			vm.dueInsnCount = 0
+			if err == nil && vm.Memory == nil {
+				err = errors.New("sbpf: syscall left the VM without a memory mapping")
+			}
 			if err != nil {
 				return finish(0, &EbpfError{Kind: ErrSyscallError, Err: err})
 			}
