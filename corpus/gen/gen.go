@@ -126,6 +126,7 @@ func Generate() ([]File, error) {
 	adversarial()
 	asmCases()
 	sysvars()
+	misc()
 	seen := map[string]bool{}
 	var out []File
 	for _, k := range cases {
@@ -663,6 +664,25 @@ func sysvars() {
 		sysvars: "  last_restart_slot: 12345\n", ret: le64(12345)})
 	ok("sysvars/remaining-compute-units", p, "sol_remaining_compute_units is within (0, budget]", []byte{5}, nil, le64(1))
 	fail("sysvars/bad-op", p, "InvalidInstructionData", []byte{6}, nil, "InvalidInstructionData")
+}
+
+func misc() {
+	p := "misc"
+	id := solanago.MustPublicKeyFromBase58(pid(p)).Bytes()
+	ok("misc/return-data-round-trip", p, "get returns the length, the setter's program id and the bytes",
+		[]byte{0}, nil, cat(le64(3), id, []byte("abc")))
+	ok("misc/return-data-partial-read", p, "a short buffer gets a prefix; the full length is returned",
+		[]byte{5}, nil, cat(le64(3), []byte("ab")))
+	ok("misc/return-data-none", p, "no return data yet: length 0", []byte{1}, nil, le64(0))
+	fail("misc/return-data-too-large", p, "1025 bytes > MAX_RETURN_DATA: SyscallError::ReturnDataTooLarge", []byte{2}, nil, "ReturnDataTooLarge")
+	ok("misc/return-data-empty", p, "setting empty return data leaves none", []byte{3}, nil, []byte{})
+	// BpfAllocator: bump allocation from the heap start, 8-byte aligned (BPF_ALIGN_OF_U128
+	// with aligned checks), 0 when the 32 KiB heap is exhausted; free is not implemented
+	// and returns 0.
+	const heap = 0x300000000
+	ok("misc/alloc", p, "allocations at heap+0 and heap+16; 40000 bytes do not fit (0); free returns 0",
+		[]byte{4}, nil, cat(le64(heap), le64(heap+16), le64(0), le64(0)))
+	fail("misc/bad-op", p, "InvalidInstructionData", []byte{9}, nil, "InvalidInstructionData")
 }
 
 // ---- output ------------------------------------------------------------------------
