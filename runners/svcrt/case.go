@@ -66,11 +66,12 @@ func FromCase(c *runners.Case) (*Prepared, error) {
 			Executable: a.Executable, Key: a.Key, Owner: a.Owner, Lamports: a.Lamports, RentEpoch: a.RentEpoch, Data: a.Data})
 	}
 	q.InstructionData = ix.Data
-	sv := solana.DefaultSysvars()
+	sv := solana.SysvarsFromCase(c)
 	q.Sysvars = []Sysvar{
 		{Kind: SysvarClock, Value: sv.Clock.Bytes()},
 		{Kind: SysvarRent, Value: sv.Rent.Bytes()},
 		{Kind: SysvarEpochSchedule, Value: sv.EpochSchedule.Bytes()},
+		{Kind: SysvarLastRestartSlot, Value: sv.LastRestartSlot.Bytes()},
 	}
 	return &Prepared{Request: q, Accounts: accounts, Instr: ix}, nil
 }

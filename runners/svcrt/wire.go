@@ -58,9 +58,10 @@ const NotDuplicate = 0xFF
 
 // Sysvar kinds.
 const (
-	SysvarClock         = 0
-	SysvarRent          = 1
-	SysvarEpochSchedule = 2
+	SysvarClock           = 0
+	SysvarRent            = 1
+	SysvarEpochSchedule   = 2
+	SysvarLastRestartSlot = 3
 )
 
 // Response statuses.

@@ -422,8 +422,10 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* Inline address translation: non-gapped regions in a few instructions; the gapped v0 stack
- * also inline; everything else (errors) through svc_translate for the canonical error. */
+/* Inline address translation without calls (so handlers need no stack frame): the
+ * non-gapped regions and the gapped v0 stack. Anything else returns NULL and the handler
+ * tail-calls h_mem_slow, which redoes the access through svc_translate for the canonical
+ * error. */
 static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
   uint64_t idx = a >> 32;
   if (LIKELY(idx < SVC_NREGIONS)) {
@@ -437,7 +439,7 @@ static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
       if (g <= r->len && n <= r->len - g && (access == SVC_LOAD || r->writable)) return r->host + g;
     }
   }
-  return svc_translate(c, access, a, n);
+  return 0;
 }
 
 /* Metering. anza checks the meter before every instruction (ExceededMaxInstructions when
@@ -449,7 +451,7 @@ static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
  * instructions after it. */
 static int h_meter_stop(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
 
-__attribute__((noinline)) static uint64_t enter_limited(dinsn *t, uint64_t left) {
+static uint64_t enter_limited(dinsn *t, uint64_t left) {
   dinsn *p = t;
   for (uint64_t i = 0; i < left; i++) p += p->op == OP_LDDW ? 2 : 1;
   G.patch = p;
@@ -474,13 +476,13 @@ __attribute__((noinline, cold)) static int finish_fail(dinsn *d, uint64_t left, 
     __attribute__((musttail)) return n_->fn(n_, r, left, c); \
   } while (0)
 #define NEXT() DISPATCH(d + 1)
-#define CHARGE_TO(t)                                  \
-  do {                                                \
-    dinsn *t_ = (t);                                  \
-    uint64_t k_ = t_->blk;                            \
-    if (UNLIKELY(left < k_)) left = enter_limited(t_, left); \
-    else left -= k_;                                  \
-    DISPATCH(t_);                                     \
+#define CHARGE_TO(t)                                                                \
+  do {                                                                              \
+    dinsn *t_ = (t);                                                                \
+    uint64_t k_ = t_->blk;                                                          \
+    if (UNLIKELY(left < k_)) { __attribute__((musttail)) return h_limited(t_, r, left, c); } \
+    left -= k_;                                                                     \
+    DISPATCH(t_);                                                                   \
   } while (0)
 #define JUMP_IF(cond) CHARGE_TO((cond) ? (dinsn *)((char *)d + d->off) : d + 1)
 #define FAIL(kind) return finish_fail(d, left, c, kind)
@@ -488,6 +490,33 @@ __attribute__((noinline, cold)) static int finish_fail(dinsn *d, uint64_t left, 
 #define RS (*(uint64_t *)((char *)r + d->src))
 #define IMM ((int64_t)d->imm)
 #define UIMM ((uint64_t)(int64_t)d->imm)
+
+/* Entering a run the meter cannot pay for in full (out of line: keeps handlers frameless). */
+__attribute__((noinline)) static int h_limited(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c) {
+  left = enter_limited(d, left);
+  DISPATCH(d);
+}
+
+/* The memory access of d through svc_translate: the canonical error, or (for what the
+ * inline path does not handle) the access itself. */
+__attribute__((noinline)) static int h_mem_slow(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c) {
+  int op = d->op;
+  int store = op >= OP_STI1 && op <= OP_STX8;
+  static const uint8_t sizes[] = {1, 2, 4, 8};
+  uint64_t sz = sizes[store ? (op - OP_STI1) & 3 : op - OP_LDX1];
+  uint64_t a = (store ? RD : RS) + (uint64_t)(int64_t)d->off;
+  uint8_t *h = svc_translate(c, store ? SVC_STORE : SVC_LOAD, a, sz);
+  if (!h) FAIL(0);
+  if (store) {
+    uint64_t v = op <= OP_STI8 ? UIMM : RS;
+    __builtin_memcpy(h, &v, sz);
+  } else {
+    uint64_t v = 0;
+    __builtin_memcpy(&v, h, sz);
+    RD = v;
+  }
+  NEXT();
+}
 #define SX32(e) ((uint64_t)(int64_t)(int32_t)(e))
 #define ZX32(e) ((uint64_t)(uint32_t)(e))
 #define ALU(name, expr) \
@@ -499,7 +528,7 @@ __attribute__((noinline, cold)) static int finish_fail(dinsn *d, uint64_t left, 
   H(name) {                                          \
     uint64_t a = RS + (uint64_t)(int64_t)d->off;     \
     uint8_t *h = xl(c, SVC_LOAD, a, sz);             \
-    if (UNLIKELY(!h)) FAIL(0);                       \
+    if (UNLIKELY(!h)) { __attribute__((musttail)) return h_mem_slow(d, r, left, c); } \
     T v_;                                            \
     __builtin_memcpy(&v_, h, sz);                    \
     RD = v_;                                         \
@@ -509,7 +538,7 @@ __attribute__((noinline, cold)) static int finish_fail(dinsn *d, uint64_t left, 
   H(name) {                                          \
     uint64_t a = RD + (uint64_t)(int64_t)d->off;     \
     uint8_t *h = xl(c, SVC_STORE, a, sz);            \
-    if (UNLIKELY(!h)) FAIL(0);                       \
+    if (UNLIKELY(!h)) { __attribute__((musttail)) return h_mem_slow(d, r, left, c); } \
     T v_ = (T)(val);                                 \
     __builtin_memcpy(h, &v_, sz);                    \
     NEXT();                                          \
@@ -842,7 +871,7 @@ int svc_engine_execute(svc_ctx *c) {
   G.synced = left;
   dinsn *d = G.code + (x->entry_pc < G.n ? x->entry_pc : G.n);
   uint64_t k = d->blk;
-  if (left < k) left = enter_limited(d, left);
-  else left -= k;
+  if (left < k) return h_limited(d, r, left, c);
+  left -= k;
   return d->fn(d, r, left, c);
 }

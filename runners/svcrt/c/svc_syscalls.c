@@ -477,6 +477,18 @@ static int sys_epoch_schedule(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   return get_sysvar(c, SVC_SYSVAR_EPOCH_SCHEDULE, 40, a[0], r0);
 }
 
+static int sys_last_restart_slot(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  return get_sysvar(c, SVC_SYSVAR_LAST_RESTART_SLOT, 8, a[0], r0);
+}
+
+/* One top-level instruction has no processed siblings: base cost, nothing written, 0. */
+static int sys_processed_sibling(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
+  (void)a;
+  if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
+  *r0 = 0;
+  return 0;
+}
+
 static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   uint64_t cost = a[1] / CU_CPI_BYTES_PER_UNIT + CU_SYSCALL_BASE;
   if (svc_consume(c, cost)) return -1;
@@ -595,9 +607,9 @@ static const struct {
     {"sol_curve_validate_point", sys_unsupported},
     {"sol_curve_group_op", sys_unsupported},
     {"sol_curve_multiscalar_mul", sys_unsupported},
-    {"sol_get_last_restart_slot", sys_unsupported},
+    {"sol_get_last_restart_slot", sys_last_restart_slot},
     {"sol_get_epoch_rewards_sysvar", sys_unsupported},
-    {"sol_get_processed_sibling_instruction", sys_unsupported},
+    {"sol_get_processed_sibling_instruction", sys_processed_sibling},
     {"sol_alt_bn128_group_op", sys_unsupported},
     {"sol_big_mod_exp", sys_unsupported},
     {"sol_poseidon", sys_unsupported},

@@ -31,7 +31,7 @@
  *     key 32, owner 32, lamports u64, rent_epoch u64, data bytes
  *   instruction_data bytes
  *   n_sysvars     u32
- *   sysvar[i]:    kind u32 (0 clock, 1 rent, 2 epoch schedule), value bytes (the repr(C)
+ *   sysvar[i]:    kind u32 (0 clock, 1 rent, 2 epoch schedule, 3 last restart slot), value bytes (the repr(C)
  *                 struct the sol_get_*_sysvar syscall copies out, padding zeroed)
  *   program_elf   bytes
  *
@@ -99,7 +99,7 @@ enum svc_origin { SVC_ORIGIN_NONE = 0, SVC_ORIGIN_LOAD, SVC_ORIGIN_SETUP, SVC_OR
 #define MAX_RETURN_DATA 1024u
 #define SVC_MAX_ACCOUNTS 255u
 
-enum svc_sysvar_kind { SVC_SYSVAR_CLOCK = 0, SVC_SYSVAR_RENT = 1, SVC_SYSVAR_EPOCH_SCHEDULE = 2 };
+enum svc_sysvar_kind { SVC_SYSVAR_CLOCK = 0, SVC_SYSVAR_RENT = 1, SVC_SYSVAR_EPOCH_SCHEDULE = 2, SVC_SYSVAR_LAST_RESTART_SLOT = 3 };
 
 /* Agave compute costs (program-runtime execution budget defaults). */
 #define CU_SYSCALL_BASE 100u
