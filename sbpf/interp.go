@@ -186,7 +186,7 @@ func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
 			pc += 2
 			continue
 
-		case iLdx1, iLdx2, iLdx4, iLdx8:
+		case iLdx1:
 			addr := r[src] + uint64(int64(d.aux))
 			idx := addr >> VirtualAddressBits
 			if idx >= uint64(len(slots)) {
@@ -205,22 +205,84 @@ func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
 				off = (off&mask)>>1 | off&^mask
 			}
 			h := s.Host
-			size := uint64(1) << (d.op - iLdx1)
-			if off > uint64(len(h)) || size > uint64(len(h))-off {
+			if off > uint64(len(h)) || 1 > uint64(len(h))-off {
 				return pc, rem, evMem, 0
 			}
-			switch d.op {
-			case iLdx1:
-				r[dst] = uint64(h[off])
-			case iLdx2:
-				r[dst] = uint64(binary.LittleEndian.Uint16(h[off:]))
-			case iLdx4:
-				r[dst] = uint64(binary.LittleEndian.Uint32(h[off:]))
-			default:
-				r[dst] = binary.LittleEndian.Uint64(h[off:])
-			}
+			r[dst] = uint64(h[off])
 
-		case iStImm1, iStImm2, iStImm4, iStImm8, iStReg1, iStReg2, iStReg4, iStReg8:
+		case iLdx2:
+			addr := r[src] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			off := addr - s.VMAddr
+			if addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 2 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			r[dst] = uint64(binary.LittleEndian.Uint16(h[off:]))
+
+		case iLdx4:
+			addr := r[src] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			off := addr - s.VMAddr
+			if addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 4 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			r[dst] = uint64(binary.LittleEndian.Uint32(h[off:]))
+
+		case iLdx8:
+			addr := r[src] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			off := addr - s.VMAddr
+			if addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 8 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			r[dst] = binary.LittleEndian.Uint64(h[off:])
+
+		case iStImm1:
 			addr := r[dst] + uint64(int64(d.aux))
 			idx := addr >> VirtualAddressBits
 			if idx >= uint64(len(slots)) {
@@ -239,28 +301,178 @@ func (vm *VM) loop(pc, rem uint64) (uint64, uint64, uint8, EbpfErrorKind) {
 				off = (off&mask)>>1 | off&^mask
 			}
 			h := s.Host
-			var size, val uint64
-			op := d.op
-			if op >= iStReg1 {
-				op -= iStReg1 - iStImm1
-				val = r[src]
-			} else {
-				val = uint64(d.imm)
-			}
-			size = uint64(1) << (op - iStImm1)
-			if off > uint64(len(h)) || size > uint64(len(h))-off {
+			if off > uint64(len(h)) || 1 > uint64(len(h))-off {
 				return pc, rem, evMem, 0
 			}
-			switch op {
-			case iStImm1:
-				h[off] = byte(val)
-			case iStImm2:
-				binary.LittleEndian.PutUint16(h[off:], uint16(val))
-			case iStImm4:
-				binary.LittleEndian.PutUint32(h[off:], uint32(val))
-			default:
-				binary.LittleEndian.PutUint64(h[off:], val)
+			h[off] = byte(uint64(d.imm))
+
+		case iStImm2:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
 			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 2 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint16(h[off:], uint16(uint64(d.imm)))
+
+		case iStImm4:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 4 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint32(h[off:], uint32(uint64(d.imm)))
+
+		case iStImm8:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 8 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint64(h[off:], uint64(d.imm))
+
+		case iStReg1:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 1 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			h[off] = byte(r[src])
+
+		case iStReg2:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 2 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint16(h[off:], uint16(r[src]))
+
+		case iStReg4:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 4 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint32(h[off:], uint32(r[src]))
+
+		case iStReg8:
+			addr := r[dst] + uint64(int64(d.aux))
+			idx := addr >> VirtualAddressBits
+			if idx >= uint64(len(slots)) {
+				return pc, rem, evMem, 0
+			}
+			s := &slots[idx]
+			if !s.Writable || addr < s.VMAddr {
+				return pc, rem, evMem, 0
+			}
+			off := addr - s.VMAddr
+			if s.VMGapShift < noGapShift {
+				if (off>>s.VMGapShift)&1 == 1 {
+					return pc, rem, evMem, 0
+				}
+				mask := ^uint64(0) << s.VMGapShift
+				off = (off&mask)>>1 | off&^mask
+			}
+			h := s.Host
+			if off > uint64(len(h)) || 8 > uint64(len(h))-off {
+				return pc, rem, evMem, 0
+			}
+			binary.LittleEndian.PutUint64(h[off:], r[src])
 
 		case iAdd32Imm:
 			r[dst] = uint64(int64(int32(uint32(r[dst]) + uint32(d.imm))))
