@@ -146,3 +146,59 @@ var _ = Describe("relocations", func() {
 		}
 	})
 })
+
+var _ = Describe("special forms", func() {
+	It("translates unrelocated auipc+addi (a code address) and auipc+jalr (a call) inside a section", func() {
+		ins := asmObject(`.option norvc
+.text
+.globl t_auipc
+t_auipc:
+    mv a5, ra
+    auipc a1, 0          # at 4: a1 = 4 + 28 = label 1
+    addi a1, a1, 28
+    jalr ra, 0(a1)       # calls 1:
+    auipc ra, 0          # at 16
+    jalr ra, 24(ra)      # auipc+jalr: calls 2: at 40
+    mv ra, a5
+    ret
+1:  addi a0, a0, 100
+    ret
+2:  addi a0, a0, 1000
+    ret
+`)
+		r := linkAll(ins, "t_auipc")
+		for _, p := range profiles {
+			Expect(call(r[p], p, "t_auipc", nil, 1).Regs[7]).To(Equal(uint64(1101)))
+		}
+	})
+
+	It("loads the heap base with polkavm's custom heap_base instruction", func() {
+		ins := asmObject(`.text
+.globl t_heap
+t_heap:
+    .word 0x0000350b     # heap_base a0
+    lla a1, d
+    lla a2, b            # keeps .bss alive
+    ret
+.data
+d: .quad 1
+.bss
+.p2align 3
+b: .zero 100
+`)
+		r := linkAll(ins, "t_heap")
+		for _, p := range profiles {
+			regs := call(r[p], p, "t_heap", nil).Regs
+			Expect(regs[7]).To(Equal(regs[8] + 108), "heap base = RW start + data + bss")
+		}
+	})
+
+	It("accepts polkavm's sbrk instruction only in the gp072 profile, and never its memset", func() {
+		sbrk := asmObject(".text\n.globl t\nt:\n .word 0x0005150b\n ret\n") // sbrk a0, a0
+		_, err := link.Link(sbrk, link.Options{Profile: pvm.GP072, Entries: []string{"t"}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(linkErr(sbrk, "t").Msg).To(ContainSubstring("sbrk"))
+		memset := asmObject(".text\n.globl t\nt:\n .word 0x0000200b\n ret\n")
+		Expect(linkErr(memset, "t").Kind).To(Equal(link.ErrUnsupportedInstruction))
+	})
+})
