@@ -139,3 +139,18 @@ func (m *Machine) Run() Exit {
 		return ex
 	}
 }
+
+// statusStepped is execStep's internal "one instruction done" result.
+const statusStepped Status = 0xFF
+
+// Step executes exactly one instruction (charging its block on entry like Run) and
+// reports whether the machine stopped: done is false after an ordinary instruction, true
+// with the exit otherwise. Host calls are returned, not dispatched. Step is for tracing
+// and debugging; Run is the fast path.
+func (m *Machine) Step() (ex Exit, done bool) {
+	ex = m.execStep()
+	if ex.Status == statusStepped {
+		return Exit{}, false
+	}
+	return ex, true
+}

@@ -146,7 +146,19 @@ func access(w bool) pvm.Access {
 	return pvm.AccessRead
 }
 
-func runV04(path string) {
+// run executes m like Run, or one Step at a time when stepped is set (both must agree).
+func run(m *pvm.Machine, stepped bool) pvm.Exit {
+	if !stepped {
+		return m.Run()
+	}
+	for {
+		if ex, done := m.Step(); done {
+			return ex
+		}
+	}
+}
+
+func runV04(path string, stepped bool) {
 	raw, err := os.ReadFile(path)
 	Expect(err).NotTo(HaveOccurred(), "test vectors are read from ../shared/testdata/pvm beside the checkout")
 	var v v04Vector
@@ -165,7 +177,7 @@ func runV04(path string) {
 	m := pvm.NewMachine(dec, mem, v.InitialGas)
 	copy(m.Regs[:], v.InitialRegs)
 	m.PC = v.InitialPC
-	ex := m.Run()
+	ex := run(m, stepped)
 	Expect(statusName(ex.Status)).To(Equal(v.Status), "status")
 	Expect(m.Regs[:]).To(Equal(v.Regs), "registers")
 	Expect(ex.PC).To(Equal(v.PC), "pc")
@@ -193,7 +205,7 @@ func loadGP080(path string) gp080Vector {
 
 // runGP080 executes a koute vector's steps with the given options; with check set it
 // asserts every step, otherwise it returns the exits for the caller to inspect.
-func runGP080(v gp080Vector, opts pvm.Options, check bool) ([]pvm.Exit, *pvm.Machine) {
+func runGP080(v gp080Vector, opts pvm.Options, check, stepped bool) ([]pvm.Exit, *pvm.Machine) {
 	prog, err := pvm.ParseProgram(v.Program)
 	Expect(err).NotTo(HaveOccurred())
 	dec, err := pvm.DecodeWith(pvm.Latest64, prog, opts)
@@ -211,7 +223,7 @@ func runGP080(v gp080Vector, opts pvm.Options, check bool) ([]pvm.Exit, *pvm.Mac
 		case "write":
 			Expect(m.Mem.Poke(s.Address, s.Contents)).To(Succeed())
 		case "run":
-			last = m.Run()
+			last = run(m, stepped)
 			exits = append(exits, last)
 		case "assert":
 			if !check {
@@ -251,35 +263,36 @@ func checkBlockCosts(v gp080Vector) {
 	}
 }
 
-func entries(sub string) []TableEntry {
+func entries(sub string, args ...any) []TableEntry {
 	var out []TableEntry
 	for _, f := range vectorFiles(sub) {
-		out = append(out, Entry(strings.TrimSuffix(filepath.Base(f), ".json"), f))
+		out = append(out, Entry(strings.TrimSuffix(filepath.Base(f), ".json"), append([]any{f}, args...)...))
 	}
 	return out
 }
 
 var _ = Describe("PVM test vectors", func() {
-	DescribeTable("v04 (gp072, 1 gas per instruction charged per block)", runV04, entries("v04/programs"))
+	DescribeTable("v04 (gp072, 1 gas per instruction charged per block)", runV04, entries("v04/programs", false))
+	DescribeTable("v04 single-stepped", runV04, entries("v04/programs", true))
 
 	DescribeTable("gp080 block costs (pipeline model)", func(path string) {
 		checkBlockCosts(loadGP080(path))
 	}, entries("gp080/tests/programs"))
 
-	DescribeTable("gp080 execution (Latest64 numbering, pipeline model)", func(path string) {
+	DescribeTable("gp080 execution (Latest64 numbering, pipeline model)", func(path string, stepped bool) {
 		v := loadGP080(path)
 		if !readOnlyStoreVectors[v.Name] {
-			runGP080(v, pvm.Options{}, true)
+			runGP080(v, pvm.Options{}, true, stepped)
 			return
 		}
 		// spec §7.4: the vector expects panic for a store to a read-only page. The Gray
 		// Paper and polkavm HEAD (dynamic paging) give a page fault at the page base; that
 		// is our default. The vector's behaviour is reproduced with ReadOnlyWritePanics.
-		exits, m := runGP080(v, pvm.Options{}, false)
+		exits, m := runGP080(v, pvm.Options{}, false, stepped)
 		Expect(exits).To(HaveLen(1))
 		Expect(exits[0].Status).To(Equal(pvm.StatusPageFault))
 		Expect(exits[0].FaultAddr).To(Equal(uint32(0x10000)))
 		Expect(m.Mem.PageAccess(0x10000)).To(Equal(pvm.AccessRead))
-		runGP080(v, pvm.Options{ReadOnlyWritePanics: true}, true)
-	}, entries("gp080/tests/programs"))
+		runGP080(v, pvm.Options{ReadOnlyWritePanics: true}, true, stepped)
+	}, append(entries("gp080/tests/programs", false), entries("gp080/tests/programs", true)...))
 })
