@@ -388,6 +388,25 @@ var programs = []prog{
 	{"cpi unsupported", sbpf.V0, 10000, "syscall sol_invoke_signed_c\nexit"},
 	{"syscall CU exhaustion", sbpf.V0, 150, "mov64 r1, 1\nsyscall sol_log_64_\nsyscall sol_log_64_\nexit"},
 	{"hash too many slices", sbpf.V0, 10000, "mov64 r2, 20001\nsyscall sol_sha256\nexit"},
+	{"last restart slot and siblings", sbpf.V0, 10000, `
+		mov64 r1, r10
+		sub64 r1, 8
+		syscall sol_get_last_restart_slot
+		mov64 r1, 0
+		syscall sol_get_processed_sibling_instruction
+		ldxdw r0, [r10-8]
+		exit`},
+	{"unsupported syscall", sbpf.V0, 10000, "syscall sol_poseidon\nexit"},
+	{"static syscall v3", sbpf.V3, 10000, "mov64 r1, 5\nsyscall sol_log_64_\nmov64 r0, 0\nexit"},
+	{"v3 rodata not writable", sbpf.V3, 100, "mov64 r1, 0\nstdw [r1+0], 1\nexit"},
+	{"log truncation", sbpf.V0, 1_400_000, `
+		mov64 r6, 200
+	loop:
+		mov64 r1, r6
+		syscall sol_log_64_
+		sub64 r6, 1
+		jne r6, 0, loop
+		exit`},
 }
 
 var _ = Describe("agreement with the native runner", func() {

@@ -231,6 +231,10 @@ static rinsn get_insn(const uint8_t *p, uint64_t pc) {
   return i;
 }
 
+/* The verifier's resolved operation per slot, reused by the decoder (one resolve per
+ * instruction instead of two). */
+static uint8_t *verified_ops;
+
 int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
@@ -238,11 +242,13 @@ int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
   uint64_t n = len / INSN_SIZE, pc = 0;
+  verified_ops = svc_alloc(n);
   while ((pc + 1) * INSN_SIZE <= len) {
     rinsn i = get_insn(p, pc);
     int ck, store;
     int op = resolve(i.opc, v, &ck, &store);
     if (op == OP_INVALID) return verr(c, "UnknownOpCode");
+    if (verified_ops) verified_ops[pc] = (uint8_t)op;
     switch (ck) {
     case CK_LDDW:
       if ((pc + 1) * INSN_SIZE >= len) return verr(c, "LDDWCannotBeLast");
@@ -326,8 +332,14 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   int v = x->version;
   for (uint64_t pc = 0; pc < n; pc++) {
     rinsn i = get_insn(x->text, pc);
-    int ck, store;
-    int op = resolve(i.opc, v, &ck, &store);
+    int ck = CK_NONE, store;
+    int op;
+    if (verified_ops) {
+      op = verified_ops[pc];
+      if (op >= OP_JA && op <= OP_JSLE32R) ck = CK_JUMP;
+    } else {
+      op = resolve(i.opc, v, &ck, &store);
+    }
     dinsn o = {0, (uint8_t)(i.dst * 8), (uint8_t)(i.src * 8), (uint16_t)op, i.imm, i.off, 0};
     switch (op) {
     case OP_LDDW:
@@ -374,7 +386,9 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   }
   d[n] = (dinsn){0, 0, 0, OP_OVERRUN, 0, 0, 1};
   /* run lengths, backwards; an lddw covers its second slot */
+  d[n].fn = handlers[OP_OVERRUN];
   for (uint64_t k = n; k-- > 0;) {
+    d[k].fn = handlers[d[k].op];
     if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
     if (terminator(d[k].op)) d[k].blk = 1;
     else {
@@ -382,7 +396,6 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
       d[k].blk = (next <= n ? d[next].blk : 0) + 1;
     }
   }
-  for (uint64_t k = 0; k <= n; k++) d[k].fn = handlers[d[k].op];
   return d;
 }
 
@@ -408,11 +421,33 @@ static struct {
 static sbpf_exe the_exe;
 static dinsn *the_code;
 
+#ifdef SVC_PROFILE
+static void prof(const char *what) {
+  char buf[64];
+  uint64_t g = svc_host_gas();
+  int n = 0;
+  while (*what) buf[n++] = *what++;
+  buf[n++] = ' ';
+  char t[20];
+  int k = 0;
+  do t[k++] = (char)('0' + g % 10), g /= 10;
+  while (g);
+  while (k) buf[n++] = t[--k];
+  svc_host_log(buf, (size_t)n);
+}
+#else
+#define prof(x) ((void)0)
+#endif
+
 int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
+  prof("load");
   if (sbpf_load(c, &the_exe, elf, len)) return -1;
   c->version = the_exe.version;
+  prof("verify");
   if (sbpf_verify(c, &the_exe)) return -1;
+  prof("decode");
   the_code = decode(c, &the_exe);
+  prof("done");
   if (!the_code) return -1;
   uint64_t ri = the_exe.ro_vaddr >> 32;
   if (ri < SVC_NREGIONS) c->regions[ri] = (svc_region){the_exe.ro, the_exe.ro_vaddr, the_exe.ro_len, 0, 63};
