@@ -15,11 +15,13 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
 )
 
 func TestOracleDifferential(t *testing.T) {
@@ -96,4 +98,102 @@ func TestOracleDifferential(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+var oracleStubs = []string{
+	"sol_log_", "sol_log_64_", "sol_log_pubkey", "sol_log_compute_units_", "sol_log_data",
+	"sol_memcpy_", "sol_memmove_", "sol_memset_", "sol_memcmp_", "sol_sha256", "sol_keccak256",
+	"sol_blake3", "sol_set_return_data", "sol_get_return_data", "sol_alloc_free_", "sol_panic_",
+	"abort", "sol_create_program_address", "sol_try_find_program_address", "sol_get_clock_sysvar",
+	"sol_get_rent_sysvar", "sol_get_epoch_schedule_sysvar", "sol_get_stack_height",
+	"sol_remaining_compute_units", "sol_invoke_signed_c", "sol_invoke_signed_rust",
+	"sol_get_last_restart_slot_sysvar", "sol_get_sysvar", "sol_get_epoch_rewards_sysvar",
+	"sol_get_fees_sysvar", "sol_secp256k1_recover", "sol_poseidon", "sol_curve_validate_point",
+	"sol_curve_group_op", "sol_curve_multiscalar_mul", "sol_alt_bn128_group_op",
+	"sol_alt_bn128_compression", "sol_big_mod_exp", "sol_get_processed_sibling_instruction",
+	"sol_get_epoch_stake",
+}
+
+// elfCase loads an ELF with sbpf/elf (syscalls stubbed to return 0) and runs it
+// like the oracle's "elf" mode.
+func elfCase(data []byte, budget uint64, input []byte) string {
+	cfg := sbpf.DefaultConfig()
+	l := sbpf.NewLoader(cfg)
+	for _, name := range oracleStubs {
+		_ = l.RegisterSyscall(name, func(*sbpf.VM, uint64, uint64, uint64, uint64, uint64) (uint64, error) { return 0, nil })
+	}
+	exe, err := elf.Load(data, l)
+	if err != nil {
+		return "load " + fmt.Sprint(err)
+	}
+	if err := exe.Verify(); err != nil {
+		return "verify VerifierError(" + rustDebug(err) + ")"
+	}
+	mem, err := sbpf.NewStandardMapping(exe, nil, make([]byte, 32*1024), input, nil)
+	if err != nil {
+		return "mapping " + rustDebug(err)
+	}
+	count, r0, err := sbpf.NewVM(exe, &testMeter{remaining: budget}, mem, nil).Execute()
+	res := fmt.Sprintf("ok %d", r0)
+	if err != nil {
+		res = "err " + rustDebug(err)
+	}
+	return fmt.Sprintf("%s count=%d input=%s", res, count, hex.EncodeToString(input))
+}
+
+// TestOracleELF runs every built corpus program (../corpus/programs/*/*.so) on
+// random inputs through sbpf/elf + this VM and through anza, syscalls stubbed.
+func TestOracleELF(t *testing.T) {
+	bin := os.Getenv("SBPF_ORACLE")
+	if bin == "" {
+		t.Fatal("SBPF_ORACLE must name the oracle binary")
+	}
+	files, _ := filepath.Glob("../corpus/programs/*/*.so")
+	if len(files) == 0 {
+		t.Fatal("no corpus programs built (make corpus)")
+	}
+	rng := rand.New(rand.NewSource(7))
+	var lines []string
+	var inputs [][]byte
+	for _, f := range files {
+		for k := 0; k < 40; k++ {
+			input := make([]byte, []int{0, 16, 256, 4096}[k%4])
+			if k%3 != 0 {
+				rng.Read(input)
+			}
+			if len(input) >= 8 && k%2 == 0 {
+				binary.LittleEndian.PutUint64(input, uint64(rng.Intn(4)))
+			}
+			abs, _ := filepath.Abs(f)
+			lines = append(lines, fmt.Sprintf("elf %s %d %s", abs, 1000+rng.Intn(200000), hex.EncodeToString(input)))
+			inputs = append(inputs, input)
+		}
+	}
+	cmd := exec.Command(bin)
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("oracle: %v", err)
+	}
+	wants := strings.Split(strings.TrimSpace(string(out)), "\n")
+	mismatches := 0
+	hist := map[string]int{}
+	for i, line := range lines {
+		f := strings.Split(line, " ")
+		data, _ := os.ReadFile(f[1])
+		budget, _ := strconv.ParseUint(f[2], 10, 64)
+		got := elfCase(data, budget, inputs[i])
+		k, _, _ := strings.Cut(strings.SplitN(wants[i], " count", 2)[0], "(")
+		if strings.HasPrefix(k, "ok") {
+			k = "ok"
+		}
+		hist[k]++
+		if got != wants[i] && !(strings.HasPrefix(got, "load") && strings.HasPrefix(wants[i], "load")) {
+			mismatches++
+			if mismatches <= 10 {
+				t.Errorf("mismatch on %s\n got: %.300s\nwant: %.300s", f[1], got, wants[i])
+			}
+		}
+	}
+	t.Logf("%d runs over %d programs, %d mismatches; outcomes %v", len(lines), len(files), mismatches, hist)
 }
