@@ -119,25 +119,37 @@ func (m *Machine) Run() Exit {
 		if ex.Status != StatusHostCall || m.Host == nil {
 			return ex
 		}
-		cont, err := m.Host.HostCall(ex.HostID, m)
-		if cont && err == nil {
-			continue
+		if ex, stop := m.HandleHostCall(ex); stop {
+			return ex
 		}
-		ex.GasLeft = m.Gas
-		ex.Err = err
-		switch {
-		case err == nil:
-			ex.Status = StatusHalt
-		case errors.Is(err, ErrOutOfGas):
-			ex.Status = StatusOutOfGas
-		default:
-			ex.Status = StatusPanic
-		}
-		// A host-ended run is final; do not resume past it.
-		m.PC = ex.PC
-		m.charged = false
-		return ex
 	}
+}
+
+// HandleHostCall passes a host-call exit to m.Host. It returns stop = false when the
+// host continues the run, else the exit that ends it (halt, out-of-gas or panic with the
+// host's error). Run uses it; callers that Step use it too.
+func (m *Machine) HandleHostCall(ex Exit) (Exit, bool) {
+	if m.Host == nil {
+		return ex, true
+	}
+	cont, err := m.Host.HostCall(ex.HostID, m)
+	if cont && err == nil {
+		return ex, false
+	}
+	ex.GasLeft = m.Gas
+	ex.Err = err
+	switch {
+	case err == nil:
+		ex.Status = StatusHalt
+	case errors.Is(err, ErrOutOfGas):
+		ex.Status = StatusOutOfGas
+	default:
+		ex.Status = StatusPanic
+	}
+	// A host-ended run is final; do not resume past it.
+	m.PC = ex.PC
+	m.charged = false
+	return ex, true
 }
 
 // statusStepped is execStep's internal "one instruction done" result.

@@ -116,7 +116,11 @@ func RunStandardDecoded(d *Decoded, sp *StandardProgram, entry uint32, arg []byt
 func (m *Machine) RunInvocation(hc HostCaller) *RunResult {
 	start := m.Gas
 	m.Host = hc
-	ex := m.Run()
+	return m.InvocationResult(m.Run(), start)
+}
+
+// InvocationResult maps the final exit of a run that started with startGas as Ψ_M does.
+func (m *Machine) InvocationResult(ex Exit, startGas int64) *RunResult {
 	res := &RunResult{Exit: ex, Instructions: m.Instructions, Regs: m.Regs}
 	switch ex.Status {
 	case StatusHalt:
@@ -137,6 +141,6 @@ func (m *Machine) RunInvocation(hc HostCaller) *RunResult {
 	default:
 		res.Status = StatusPanic
 	}
-	res.GasUsed = start - max(m.Gas, 0)
+	res.GasUsed = startGas - max(m.Gas, 0)
 	return res
 }

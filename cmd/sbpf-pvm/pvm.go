@@ -29,6 +29,7 @@ var pvmcRunOpts struct {
 	arg     string
 	stack   uint32
 	json    bool
+	trace   int
 }
 
 var pvmcRunCmd = &cobra.Command{
@@ -65,6 +66,7 @@ func init() {
 	f.StringVar(&pvmcRunOpts.arg, "arg", "", "argument bytes in hex (placed at 0xFEFF0000; a0 = pointer, a1 = length)")
 	f.Uint32Var(&pvmcRunOpts.stack, "stack", 64<<10, "stack size for a bare program blob")
 	f.BoolVar(&pvmcRunOpts.json, "json", false, "print the result as JSON")
+	f.IntVar(&pvmcRunOpts.trace, "trace", 0, "print the first N executed instructions with the registers they change (to stderr)")
 	pvmCmd.AddCommand(pvmcRunCmd)
 
 	d := pvmcDisasmCmd.Flags()
@@ -236,7 +238,12 @@ func pvmcRun(cmd *cobra.Command, args []string) error {
 		return usagef("--gas must not be negative")
 	}
 	hl := &pvmcHostLog{inner: &host.Refine{Profile: p}, profile: p}
-	res, err := pvm.RunStandard(p, l.sp, entry, arg, o.gas, hl)
+	var res *pvm.RunResult
+	if o.trace > 0 {
+		res, err = pvmcTraceRun(cmd.ErrOrStderr(), p, l.sp, entry, arg, o.gas, hl, o.trace)
+	} else {
+		res, err = pvm.RunStandard(p, l.sp, entry, arg, o.gas, hl)
+	}
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -265,6 +272,52 @@ func pvmcRun(cmd *cobra.Command, args []string) error {
 	}
 	pvmcPrintRun(w, &rep, res.Regs)
 	return nil
+}
+
+// pvmcTraceRun runs like RunStandard but single-steps the first limit instructions,
+// printing each with the registers it changed and the gas left.
+func pvmcTraceRun(w io.Writer, p pvm.Profile, sp *pvm.StandardProgram, entry uint32, arg []byte, gas int64, hc pvm.HostCaller, limit int) (*pvm.RunResult, error) {
+	d, err := pvm.Decode(p, sp.Code)
+	if err != nil {
+		return nil, err
+	}
+	m, err := pvm.InitStandard(d, sp, entry, arg, gas)
+	if err != nil {
+		return nil, err
+	}
+	m.Host = hc
+	text := map[uint32]string{}
+	for _, di := range d.Instructions() {
+		if di.Valid {
+			text[di.PC] = di.Inst.String()
+		} else {
+			text[di.PC] = "invalid"
+		}
+	}
+	for n := 0; n < limit; n++ {
+		pc, before, gasBefore := m.PC, m.Regs, m.Gas
+		ex, done := m.Step()
+		var changed []string
+		for i, v := range m.Regs {
+			if v != before[i] {
+				changed = append(changed, fmt.Sprintf("%s=0x%x", pvm.RegName(i), v))
+			}
+		}
+		fmt.Fprintf(w, "%8d: %-40s gas %d -> %d  %s\n", pc, text[pc], gasBefore, m.Gas, strings.Join(changed, " "))
+		if !done {
+			continue
+		}
+		if ex.Status == pvm.StatusHostCall {
+			fmt.Fprintf(w, "          host call %d\n", ex.HostID)
+			if ex, stop := m.HandleHostCall(ex); stop {
+				return m.InvocationResult(ex, gas), nil
+			}
+			continue
+		}
+		return m.InvocationResult(ex, gas), nil
+	}
+	fmt.Fprintf(w, "          ... (trace limit reached)\n")
+	return m.InvocationResult(m.Run(), gas), nil
 }
 
 func pvmcPrintRun(w io.Writer, r *pvmcRunReport, regs [pvm.NumRegs]uint64) {
