@@ -1,0 +1,344 @@
+package transpiled
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sbpf-pvm/sbpf-pvm/pvm"
+	"github.com/sbpf-pvm/sbpf-pvm/pvm/guest"
+	"github.com/sbpf-pvm/sbpf-pvm/pvm/link"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/svcrt"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/syscalls"
+	"github.com/sbpf-pvm/sbpf-pvm/solana"
+)
+
+// rtSources holds the engine glue.
+//
+//go:embed rt/*.c
+var rtSources embed.FS
+
+// RuntimeCFlags are the flags of the runtime's C files: the same as interp-svc's, so that
+// the two approaches differ only in their execution engine.
+var RuntimeCFlags = []string{"-DSVC_NO_LIBC", "-O3", "-mno-strict-align", "-fno-function-sections", "-Wall", "-Wno-unused-function"}
+
+// OptLevel is the optimisation level of the translated program (0..3).
+type OptLevel int
+
+// DefaultOpt is -O2.
+const DefaultOpt OptLevel = 2
+
+// Timings splits the compile time of one program.
+type Timings struct {
+	Translate time.Duration // sBPF → LLVM IR (Go)
+	LLVM      time.Duration // clang-19: IR → RISC-V object
+	Link      time.Duration // pvm/link with the runtime objects
+}
+
+// Total is the sum of the three phases.
+func (t Timings) Total() time.Duration { return t.Translate + t.LLVM + t.Link }
+
+// Blob is one compiled program.
+type Blob struct {
+	Profile  pvm.Profile
+	Bytes    []byte
+	Program  *pvm.StandardProgram
+	Decoded  *pvm.Decoded
+	Stats    link.Stats
+	Times    Timings // zero when the blob came from the cache
+	Cached   bool
+	Key      string
+	ELFBytes int
+	IRBytes  int
+}
+
+// ModuleFor loads and verifies elfBytes with the native loader and configuration and
+// translates it; a program the loader or verifier rejects becomes a module whose load step
+// fails with native's error kind.
+func ModuleFor(elfBytes []byte) (*Module, error) {
+	loader, err := syscalls.NewLoader()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := elf.Load(elfBytes, loader)
+	if err == nil {
+		err = exe.Verify()
+	}
+	if err != nil {
+		return LoadErrorModule(solana.ErrorKind(err), err.Error()), nil
+	}
+	return Translate(exe)
+}
+
+// rtObjects are the compiled runtime (svcrt + glue + libc) per profile.
+var (
+	rtMu   sync.Mutex
+	rtObjs = map[pvm.Profile][]link.Input{}
+	rtKey  = map[pvm.Profile]string{}
+)
+
+func writeTree(dir string) error {
+	put := func(fsys embed.FS, root, dst string) error {
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fsys.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			out := filepath.Join(dst, rel)
+			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(out, b, 0o644)
+		})
+	}
+	if err := put(svcrt.CSources, "c", filepath.Join(dir, "svcrt", "c")); err != nil {
+		return err
+	}
+	return put(rtSources, "rt", filepath.Join(dir, "transpiled", "rt"))
+}
+
+func profileFlags(p pvm.Profile) []string {
+	flags := append([]string{}, RuntimeCFlags...)
+	if p == pvm.GP080 {
+		flags = append(flags, "-DPVM_GP080")
+	}
+	return flags
+}
+
+func hashFS(h interface{ Write([]byte) (int, error) }, fsys embed.FS) error {
+	var names []string
+	if err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, p)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := fsys.ReadFile(n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", n, len(b))
+		h.Write(b)
+	}
+	return nil
+}
+
+// runtime returns the runtime objects for p, compiling them once per process.
+func runtime(p pvm.Profile) ([]link.Input, string, error) {
+	rtMu.Lock()
+	defer rtMu.Unlock()
+	if o, ok := rtObjs[p]; ok {
+		return o, rtKey[p], nil
+	}
+	clang, err := guest.FindClang("")
+	if err != nil {
+		return nil, "", err
+	}
+	h := sha256.New()
+	if err := hashFS(h, svcrt.CSources); err != nil {
+		return nil, "", err
+	}
+	if err := hashFS(h, rtSources); err != nil {
+		return nil, "", err
+	}
+	h.Write(guest.Header)
+	h.Write(guest.LibC)
+	fmt.Fprintf(h, "flags %q %q profile %s\n", guest.CFlags, profileFlags(p), p)
+	if out, err := exec.Command(clang, "--version").Output(); err == nil {
+		h.Write(out)
+	}
+	key := hex.EncodeToString(h.Sum(nil))[:24]
+	dir, err := os.MkdirTemp("", "transpiled-rt-")
+	if err != nil {
+		return nil, "", err
+	}
+	defer os.RemoveAll(dir)
+	if err := writeTree(dir); err != nil {
+		return nil, "", err
+	}
+	var srcs []string
+	for _, f := range svcrt.RuntimeFiles {
+		srcs = append(srcs, filepath.Join(dir, "svcrt", "c", f))
+	}
+	srcs = append(srcs, filepath.Join(dir, "transpiled", "rt", "engine.c"))
+	objs, err := guest.Compile(srcs, guest.Options{Flags: profileFlags(p)})
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range objs {
+		objs[i].Name = filepath.Base(objs[i].Name)
+	}
+	rtObjs[p], rtKey[p] = objs, key
+	return objs, key, nil
+}
+
+// CompileIR compiles an IR module to a RISC-V object with clang-19 at level opt.
+func CompileIR(ir []byte, opt OptLevel) ([]byte, error) {
+	clang, err := guest.FindClang("")
+	if err != nil {
+		return nil, err
+	}
+	if opt < 0 || opt > 3 {
+		return nil, fmt.Errorf("transpiled: optimisation level %d (want 0..3)", opt)
+	}
+	dir, err := os.MkdirTemp("", "transpiled-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "prog.ll"), filepath.Join(dir, "prog.o")
+	if err := os.WriteFile(in, ir, 0o644); err != nil {
+		return nil, err
+	}
+	args := append([]string{}, guest.CFlags...)
+	args = append(args, fmt.Sprintf("-O%d", opt), "-mno-strict-align", "-fno-function-sections", "-Wno-override-module", "-c", in, "-o", out)
+	if b, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("transpiled: clang: %v\n%s", err, b)
+	}
+	return os.ReadFile(out)
+}
+
+// cacheDir is build/transpiled under the module root, or the user cache directory.
+func cacheDir() string {
+	dir, err := os.Getwd()
+	for err == nil {
+		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
+			return filepath.Join(dir, "build", "transpiled")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if c, e := os.UserCacheDir(); e == nil {
+		return filepath.Join(c, "sbpf-pvm", "transpiled")
+	}
+	return filepath.Join(os.TempDir(), "sbpf-pvm-transpiled")
+}
+
+// Options of Build.
+type Options struct {
+	Profile pvm.Profile
+	Opt     OptLevel
+	NoCache bool // compile even when a cached blob exists (and do not write one)
+}
+
+// translatorVersion changes whenever the translation changes (part of the cache key).
+const translatorVersion = "tr1"
+
+var (
+	memMu    sync.Mutex
+	memCache = map[string]*Blob{}
+)
+
+// Build compiles the program in elfBytes into a service blob: from memory, from the build
+// cache (keyed by the program's hash, the runtime and the options), or translated,
+// compiled and linked. The same input gives the same bytes.
+func Build(elfBytes []byte, o Options) (*Blob, error) {
+	rt, rtk, err := runtime(o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	ph := sha256.Sum256(elfBytes)
+	key := fmt.Sprintf("%s-O%d-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtk[:12], translatorVersion)
+	path := filepath.Join(cacheDir(), key+".pvm")
+	if !o.NoCache {
+		memMu.Lock()
+		b, ok := memCache[key]
+		memMu.Unlock()
+		if ok {
+			return b, nil
+		}
+		if raw, err := os.ReadFile(path); err == nil {
+			if b, err := finish(raw, o.Profile); err == nil {
+				b.Cached, b.Key, b.ELFBytes = true, key, len(elfBytes)
+				memMu.Lock()
+				memCache[key] = b
+				memMu.Unlock()
+				return b, nil
+			}
+		}
+	}
+	var tm Timings
+	t0 := time.Now()
+	mod, err := ModuleFor(elfBytes)
+	if err != nil {
+		return nil, err
+	}
+	tm.Translate = time.Since(t0)
+	t1 := time.Now()
+	obj, err := CompileIR(mod.IR, o.Opt)
+	if err != nil {
+		return nil, err
+	}
+	tm.LLVM = time.Since(t1)
+	t2 := time.Now()
+	inputs := append(append([]link.Input{}, rt...), link.Input{Name: "program.o", Data: obj})
+	res, err := link.Link(inputs, link.Options{Profile: o.Profile, Entries: []string{"refine_ext"}})
+	if err != nil {
+		return nil, fmt.Errorf("transpiled: link: %w", err)
+	}
+	raw := res.Blob()
+	tm.Link = time.Since(t2)
+	b, err := finish(raw, o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	b.Stats, b.Times, b.Key, b.ELFBytes, b.IRBytes = res.Stats, tm, key, len(elfBytes), len(mod.IR)
+	if !o.NoCache {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+			if os.WriteFile(tmp, raw, 0o644) == nil {
+				_ = os.Rename(tmp, path)
+			}
+		}
+		memMu.Lock()
+		memCache[key] = b
+		memMu.Unlock()
+	}
+	return b, nil
+}
+
+func finish(raw []byte, p pvm.Profile) (*Blob, error) {
+	sp, err := pvm.ParseStandardProgram(raw)
+	if err != nil {
+		return nil, fmt.Errorf("transpiled: blob: %w", err)
+	}
+	d, err := pvm.Decode(p, sp.Code)
+	if err != nil {
+		return nil, fmt.Errorf("transpiled: blob does not decode for %s: %w", p, err)
+	}
+	return &Blob{Profile: p, Bytes: raw, Program: sp, Decoded: d}, nil
+}
+
+// Executable is a helper for tests and tools: the native loader's view of elfBytes.
+func Executable(elfBytes []byte) (*sbpf.Executable, error) {
+	loader, err := syscalls.NewLoader()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := elf.Load(elfBytes, loader)
+	if err != nil {
+		return nil, err
+	}
+	return exe, exe.Verify()
+}

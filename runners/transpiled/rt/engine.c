@@ -1,0 +1,113 @@
+/* engine.c — the execution engine of the transpiled runner: the svc_engine_* interface of
+ * runners/svcrt implemented over a program translated to LLVM IR (runners/transpiled).
+ *
+ * The generated module defines the program's metadata (tr_version, tr_ro, the syscall
+ * keys, ...) and tr_run, the root frame. This file gives it the region table it translates
+ * addresses with (tr_rt), the frame pointer base, the meter synchronisation around
+ * syscalls and the error recording. */
+#include "../../svcrt/c/svcrt.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+/* from the generated module */
+extern const uint8_t tr_ro[] HIDDEN;
+extern const uint64_t tr_ro_len HIDDEN, tr_ro_vaddr HIDDEN;
+extern const int32_t tr_version HIDDEN, tr_gaps HIDDEN, tr_frame_size HIDDEN, tr_max_depth HIDDEN, tr_nsys HIDDEN;
+extern const int32_t tr_syskeys[] HIDDEN;
+extern int32_t tr_sysidx[] HIDDEN;
+extern const char *const tr_load_kind HIDDEN;
+extern const char *const tr_load_detail HIDDEN;
+uint64_t tr_run(uint64_t rem) HIDDEN;
+
+/* read by the generated code */
+HIDDEN uint64_t tr_rt[8][16];
+HIDDEN svc_ctx *tr_ctx;
+HIDDEN uint8_t *tr_stack_host;
+HIDDEN uint64_t tr_r0;
+static uint64_t tr_synced; /* the meter at the last synchronisation */
+
+/* fault kinds of translate.go */
+static const char *const tr_kinds[] = {
+    0, "ExceededMaxInstructions", "DivideByZero", "DivideOverflow", "CallDepthExceeded",
+    "CallOutsideTextSegment", "UnsupportedInstruction", "ExecutionOverrun", "InvalidInstruction",
+    "TranspiledCallxTarget",
+};
+
+int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
+  (void)elf, (void)len; /* the program is compiled in; the request carries no ELF */
+  if (tr_load_kind) return svc_fail(c, tr_load_kind, tr_load_detail);
+  c->version = tr_version;
+  /* the translation fixed the VM configuration; a request with another one cannot run */
+  int gaps = tr_version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS);
+  if (c->req.max_call_depth != (uint32_t)tr_max_depth || c->req.stack_frame_size != (uint32_t)tr_frame_size || gaps != tr_gaps)
+    return svc_fail(c, "TranspiledConfigMismatch", "the request's VM configuration differs from the translation's");
+  if (c->req.min_version > tr_version || c->req.max_version < tr_version)
+    return svc_fail(c, "UnsupportedSBPFVersion", "version not enabled");
+  for (int i = 0; i < tr_nsys; i++) tr_sysidx[i] = svc_syscall_lookup((uint32_t)tr_syskeys[i]);
+  uint64_t ri = tr_ro_vaddr >> 32;
+  if (ri < SVC_NREGIONS) c->regions[ri] = (svc_region){(uint8_t *)tr_ro, tr_ro_vaddr, tr_ro_len, 0, 63};
+  return 0;
+}
+
+/* Fills the region table: an access of n bytes at a hits region e iff
+ * a - vm < lim[n] (lim = len - n + 1, 0 when it does not fit or, for stores, when the
+ * region is read-only). Gapped regions get 0 everywhere: svc_translate handles them. */
+static void fill_table(svc_ctx *c) {
+  svc_memset(tr_rt, 0, sizeof tr_rt);
+  for (int i = 0; i < SVC_NREGIONS; i++) {
+    const svc_region *r = &c->regions[i];
+    uint64_t *e = tr_rt[i];
+    e[0] = r->vm_addr;
+    e[1] = (uint64_t)(uintptr_t)r->host;
+    if (r->gap_shift != 63 || !r->host) continue;
+    static const uint64_t sizes[4] = {1, 2, 4, 8};
+    for (int k = 0; k < 4; k++) {
+      uint64_t lim = r->len >= sizes[k] ? r->len - sizes[k] + 1 : 0;
+      e[2 + k] = lim;
+      e[6 + k] = r->writable ? lim : 0;
+    }
+  }
+}
+
+int svc_engine_execute(svc_ctx *c) {
+  tr_ctx = c;
+  fill_table(c);
+  tr_stack_host = c->regions[2].host;
+  tr_synced = c->remaining;
+  uint64_t rem = tr_run(c->remaining);
+  if (rem == ~0ull) return -1;
+  c->exit_code = tr_r0;
+  c->insn_count += tr_synced - rem;
+  c->remaining = rem;
+  return 0;
+}
+
+/* A VM fault at the current instruction; rem is the meter after charging it. */
+HIDDEN void tr_fault(int kind, uint64_t rem) {
+  svc_ctx *c = tr_ctx;
+  if (kind) svc_fail(c, tr_kinds[kind], 0);
+  c->insn_count += tr_synced - rem;
+  c->remaining = rem;
+}
+
+/* A syscall (interpreter.rs dispatch_syscall): the meter is synchronised before and
+ * re-read after. Returns the new meter, or ~0 after a failure (recorded). */
+HIDDEN uint64_t tr_syscall(int slot, uint64_t rem, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
+  svc_ctx *c = tr_ctx;
+  c->insn_count += tr_synced - rem;
+  c->remaining = rem;
+  tr_synced = rem;
+  int idx = tr_sysidx[slot];
+  if (idx < 0) {
+    svc_fail(c, "UnsupportedInstruction", 0);
+    return ~0ull;
+  }
+  uint64_t args[5] = {a1, a2, a3, a4, a5}, r0 = 0;
+  if (svc_syscall_call(c, idx, args, &r0)) {
+    c->origin = SVC_ORIGIN_SYSCALL;
+    return ~0ull;
+  }
+  tr_r0 = r0;
+  tr_synced = c->remaining;
+  return c->remaining;
+}

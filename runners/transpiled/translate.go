@@ -1,0 +1,980 @@
+// Package transpiled is the transpiled runner: each sBPF program is translated to LLVM
+// IR (this file), compiled by clang-19 for rv64emac, linked with the shared service
+// runtime (runners/svcrt) and a small engine glue (rt/engine.c) into one JAM service blob
+// per program, and run on the Go PVM with the same wire format as interp-svc.
+//
+// The translation keeps every observable result of the native VM: registers live in SSA
+// (allocas promoted by mem2reg), 32/64-bit semantics per version, memory accesses are
+// translated inline through the region table with the canonical slow path for faults,
+// the meter is charged per segment (a run of instructions that ends at the first one
+// that can fault, sync the meter or transfer control), so that a segment the budget
+// cannot pay for in full stops exactly where the native VM stops, and calls keep the
+// native frame depth, frame pointer and saved registers.
+package transpiled
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+)
+
+// Fault kinds shared with rt/engine.c (tr_kinds).
+const (
+	kRecorded        = 0 // the runtime already recorded the error (memory)
+	kExceeded        = 1
+	kDivideByZero    = 2
+	kDivideOverflow  = 3
+	kCallDepth       = 4
+	kCallOutside     = 5
+	kUnsupported     = 6
+	kOverrun         = 7
+	kInvalidInsn     = 8
+	kCallxNotEntered = 9
+)
+
+// Module is a translated program.
+type Module struct {
+	IR        []byte
+	Functions int // LLVM functions made from sBPF entry points
+	Insns     int // sBPF instruction slots
+}
+
+// Region table layout (rt/engine.c tr_rt): per region 16 u64: vm_addr, host, load limits
+// for sizes 1, 2, 4, 8, store limits for sizes 1, 2, 4, 8.
+func limIndex(store bool, size int) int {
+	i := map[int]int{1: 0, 2: 1, 4: 2, 8: 3}[size]
+	if store {
+		return 6 + i
+	}
+	return 2 + i
+}
+
+type insn struct {
+	sbpf.Insn
+	op   op
+	cond cond
+}
+
+type translator struct {
+	exe      *sbpf.Executable
+	v        sbpf.Version
+	ins      []insn
+	n        uint64
+	cfg      *sbpf.Config
+	gaps     bool
+	bump     uint64
+	fixed    bool // fixed frames: r10 is the VM's
+	entries  []uint64
+	isEntry  map[uint64]bool
+	sysSlots map[uint32]int
+	sysKeys  []uint32
+	hasCallx bool
+
+	b   *bytes.Buffer
+	tmp int
+}
+
+// Translate turns a loaded and verified executable into an LLVM IR module.
+func Translate(exe *sbpf.Executable) (*Module, error) {
+	if !exe.Verified() {
+		return nil, fmt.Errorf("transpiled: executable is not verified")
+	}
+	t := &translator{exe: exe, v: exe.Version, cfg: exe.Config(), isEntry: map[uint64]bool{}, sysSlots: map[uint32]int{}, b: &bytes.Buffer{}}
+	dec := exe.Decoded()
+	t.n = uint64(len(dec))
+	t.ins = make([]insn, len(dec))
+	for pc := uint64(0); pc < t.n; pc++ {
+		o, c := resolve(dec[pc].Opc, t.v)
+		t.ins[pc] = insn{Insn: dec[pc], op: o, cond: c}
+		if o == opCallx {
+			t.hasCallx = true
+		}
+		if o == opLddw && pc+1 < t.n {
+			// the second slot: reachable only by callx (opcode 0 is unsupported)
+			t.ins[pc+1] = insn{Insn: dec[pc+1], op: opInvalid}
+			pc++
+		}
+	}
+	t.gaps = t.v.StackFrameGaps() && t.cfg.EnableStackFrameGaps
+	t.fixed = !t.v.ManualStackFrameBump()
+	if t.fixed {
+		t.bump = uint64(t.cfg.StackFrameSize)
+		if t.gaps {
+			t.bump *= 2
+		}
+	}
+	t.findEntries()
+	t.emitModule()
+	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
+}
+
+func (t *translator) addEntry(pc uint64) {
+	if pc < t.n && !t.isEntry[pc] {
+		t.isEntry[pc] = true
+		t.entries = append(t.entries, pc)
+	}
+}
+
+// findEntries collects the LLVM functions: the entrypoint, every internal call target,
+// every registered function and, when the program has callx, every text address that a
+// lddw or an aligned word of the read-only data names (function pointers).
+func (t *translator) findEntries() {
+	t.addEntry(t.exe.EntryPC)
+	for pc := uint64(0); pc < t.n; pc++ {
+		if t.ins[pc].op != opCall {
+			continue
+		}
+		kind, target, _, ok := t.exe.ResolveCall(pc)
+		if ok && (kind == sbpf.CallInternal || kind == sbpf.CallSyscallThenInternal) {
+			t.addEntry(target)
+		}
+		if ok && (kind == sbpf.CallSyscall || kind == sbpf.CallSyscallThenInternal) {
+			key := uint32(t.ins[pc].Imm)
+			if _, seen := t.sysSlots[key]; !seen {
+				t.sysSlots[key] = len(t.sysKeys)
+				t.sysKeys = append(t.sysKeys, key)
+			}
+		}
+	}
+	if t.exe.Functions != nil {
+		for _, k := range t.exe.Functions.Keys() {
+			if _, pc, ok := t.exe.Functions.Lookup(k); ok {
+				t.addEntry(pc)
+			}
+		}
+	}
+	if t.hasCallx {
+		textLen := t.n * sbpf.InsnSize
+		inText := func(a uint64) (uint64, bool) {
+			if a >= t.exe.TextVaddr && a-t.exe.TextVaddr < textLen && (a-t.exe.TextVaddr)%sbpf.InsnSize == 0 {
+				return (a - t.exe.TextVaddr) / sbpf.InsnSize, true
+			}
+			return 0, false
+		}
+		for pc := uint64(0); pc < t.n; pc++ {
+			if t.ins[pc].op == opLddw {
+				if p, ok := inText(uint64(t.ins[pc].Imm)); ok {
+					t.addEntry(p)
+				}
+				pc++
+			}
+		}
+		ro := t.exe.Rodata
+		for off := 0; off+8 <= len(ro); off += 8 {
+			va := t.exe.RodataVaddr + uint64(off)
+			if va >= t.exe.TextVaddr && va < t.exe.TextVaddr+textLen {
+				continue
+			}
+			w := uint64(ro[off]) | uint64(ro[off+1])<<8 | uint64(ro[off+2])<<16 | uint64(ro[off+3])<<24 |
+				uint64(ro[off+4])<<32 | uint64(ro[off+5])<<40 | uint64(ro[off+6])<<48 | uint64(ro[off+7])<<56
+			if p, ok := inText(w); ok {
+				t.addEntry(p)
+			}
+		}
+	}
+	sort.Slice(t.entries, func(i, j int) bool { return t.entries[i] < t.entries[j] })
+}
+
+func (t *translator) f(format string, args ...any) { fmt.Fprintf(t.b, format, args...) }
+
+func (t *translator) v_() string {
+	t.tmp++
+	return fmt.Sprintf("%%t%d", t.tmp)
+}
+
+// width is the number of slots of the instruction at pc (2 for lddw).
+func (t *translator) width(pc uint64) uint64 {
+	if t.ins[pc].op == opLddw {
+		return 2
+	}
+	return 1
+}
+
+// ends reports whether the instruction at pc ends a metering segment: it can fault,
+// syncs the meter or leaves the straight line.
+func (t *translator) ends(pc uint64) bool {
+	if pc >= t.n {
+		return true
+	}
+	in := &t.ins[pc]
+	switch in.op {
+	case opInvalid, opJa, opJcc, opCall, opCallx, opExit,
+		opDiv32R, opMod32R, opDiv64R, opMod64R, opSdiv32R, opSrem32R, opSdiv64R, opSrem64R:
+		return true
+	case opSdiv32I, opSrem32I, opSdiv64I, opSrem64I:
+		return in.Imm == -1
+	case opLe:
+		return in.Imm != 16 && in.Imm != 32 && in.Imm != 64
+	case opBe:
+		return in.Imm != 16 && in.Imm != 32 && in.Imm != 64
+	}
+	return isLoad(in.op) || isStore(in.op)
+}
+
+// succ lists the intra-function successors of the instruction at pc.
+func (t *translator) succ(pc uint64) []uint64 {
+	if pc >= t.n {
+		return nil
+	}
+	in := &t.ins[pc]
+	next := pc + t.width(pc)
+	switch in.op {
+	case opInvalid, opExit:
+		return nil
+	case opJa:
+		return []uint64{uint64(int64(pc) + 1 + int64(in.Off))}
+	case opJcc:
+		return []uint64{uint64(int64(pc) + 1 + int64(in.Off)), next}
+	case opCall:
+		kind, target, _, ok := t.exe.ResolveCall(pc)
+		if !ok || kind == sbpf.CallUnresolved || kind == sbpf.CallInternalOutside {
+			return nil
+		}
+		if kind == sbpf.CallSyscallThenInternal && target >= t.n {
+			return nil
+		}
+		return []uint64{next}
+	case opLe, opBe:
+		if in.Imm != 16 && in.Imm != 32 && in.Imm != 64 {
+			return nil
+		}
+	}
+	return []uint64{next}
+}
+
+// leaderAfter reports whether the instruction at pc ends its basic block.
+func (t *translator) endsBlock(pc uint64) bool {
+	switch t.ins[pc].op {
+	case opInvalid, opJa, opJcc, opCall, opCallx, opExit:
+		return true
+	}
+	return len(t.succ(pc)) == 0
+}
+
+const retType = "{ i64, i64, i64, i64, i64, i64, i64 }"
+const retErr = "%ret { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -1 }"
+
+func (t *translator) emitModule() {
+	t.f("; sBPF %s program translated by sbpf-pvm (runners/transpiled)\n", t.v)
+	t.f("%%ret = type %s\n", retType)
+	t.f("@tr_rt = external hidden global [8 x [16 x i64]]\n")
+	t.f("@tr_ctx = external hidden global ptr\n")
+	t.f("@tr_stack_host = external hidden global ptr\n")
+	t.f("@tr_r0 = external hidden global i64\n")
+	t.f("declare hidden void @tr_fault(i32, i64)\n")
+	t.f("declare hidden i64 @tr_syscall(i32, i64, i64, i64, i64, i64, i64)\n")
+	t.f("declare hidden ptr @svc_translate(ptr, i32, i64, i64)\n")
+	t.f("declare i16 @llvm.bswap.i16(i16)\ndeclare i32 @llvm.bswap.i32(i32)\ndeclare i64 @llvm.bswap.i64(i64)\n")
+	t.emitMeta("", "")
+	// A relocation-free first function (see svcrt.h: pvm/link's import-marker check).
+	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
+	t.f("@llvm.used = appending global [2 x ptr] [ptr @tr_pad, ptr @tr_min_stack], section \"llvm.metadata\"\n")
+	t.f("@tr_min_stack = internal constant i32 1048576, section \".polkavm_min_stack_size\"\n")
+	for _, e := range t.entries {
+		t.emitFunction(e)
+	}
+	t.emitDispatch()
+	// C entry: the root frame.
+	r10 := sbpf.MMStackStart + uint64(t.cfg.StackFrameSize)
+	if !t.fixed {
+		r10 = sbpf.MMStackStart + uint64(t.cfg.StackFrameSize)*uint64(t.cfg.MaxCallDepth)
+	}
+	entry := t.exe.EntryPC
+	t.f("define hidden i64 @tr_run(i64 %%rem) {\n")
+	if entry < t.n {
+		t.f("  %%r = call fastcc %%ret @f%d(i64 0, i64 %d, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 %d, i64 %%rem, i64 %d)\n",
+			entry, sbpf.MMInputStart, r10, t.cfg.MaxCallDepth)
+		t.f("  %%r0 = extractvalue %%ret %%r, 0\n  store i64 %%r0, ptr @tr_r0\n  %%m = extractvalue %%ret %%r, 6\n  ret i64 %%m\n}\n")
+	} else {
+		t.f("  call void @tr_fault(i32 %d, i64 %%rem)\n  ret i64 -1\n}\n", kOverrun)
+	}
+	t.f("!0 = !{}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n!2 = !{!\"branch_weights\", i32 1, i32 2000}\n")
+}
+
+// emitMeta writes the data the glue reads: version, configuration, read-only region,
+// syscall keys and, for a program that does not load, the error.
+func (t *translator) emitMeta(loadKind, loadDetail string) {
+	var ro []byte
+	var roVaddr uint64
+	var version, gaps int
+	frame, depth := 4096, 64
+	if t.exe != nil {
+		ro, roVaddr, version = t.exe.Rodata, t.exe.RodataVaddr, int(t.v)
+		frame, depth = t.cfg.StackFrameSize, t.cfg.MaxCallDepth
+		if t.gaps {
+			gaps = 1
+		}
+	}
+	t.f("@tr_ro = hidden constant [%d x i8] c\"%s\", align 16\n", len(ro), irString(ro))
+	t.f("@tr_ro_len = hidden constant i64 %d\n@tr_ro_vaddr = hidden constant i64 %d\n", len(ro), roVaddr)
+	t.f("@tr_version = hidden constant i32 %d\n@tr_gaps = hidden constant i32 %d\n", version, gaps)
+	t.f("@tr_frame_size = hidden constant i32 %d\n@tr_max_depth = hidden constant i32 %d\n", frame, depth)
+	keys := make([]string, len(t.sysKeys))
+	for i, k := range t.sysKeys {
+		keys[i] = fmt.Sprintf("i32 %d", int32(k))
+	}
+	t.f("@tr_nsys = hidden constant i32 %d\n", len(keys))
+	t.f("@tr_syskeys = hidden constant [%d x i32] [%s]\n", len(keys), strings.Join(keys, ", "))
+	t.f("@tr_sysidx = hidden global [%d x i32] zeroinitializer\n", len(keys))
+	if loadKind == "" {
+		t.f("@tr_load_kind = hidden constant ptr null\n@tr_load_detail = hidden constant ptr null\n")
+	} else {
+		t.f("@.lk = private constant [%d x i8] c\"%s\\00\"\n", len(loadKind)+1, irString([]byte(loadKind)))
+		t.f("@.ld = private constant [%d x i8] c\"%s\\00\"\n", len(loadDetail)+1, irString([]byte(loadDetail)))
+		t.f("@tr_load_kind = hidden constant ptr @.lk\n@tr_load_detail = hidden constant ptr @.ld\n")
+	}
+}
+
+// LoadErrorModule is the module of a program the native loader or verifier rejects: the
+// engine's load step fails with the same error kind.
+func LoadErrorModule(kind, detail string) *Module {
+	t := &translator{b: &bytes.Buffer{}}
+	t.f("; a program that does not load: %s\n", kind)
+	t.emitMeta(kind, detail)
+	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
+	t.f("@llvm.used = appending global [1 x ptr] [ptr @tr_pad], section \"llvm.metadata\"\n")
+	t.f("define hidden i64 @tr_run(i64 %%rem) {\n  ret i64 -1\n}\n")
+	return &Module{IR: t.b.Bytes()}
+}
+
+func irString(b []byte) string {
+	var s strings.Builder
+	for _, c := range b {
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			s.WriteByte(c)
+		} else {
+			fmt.Fprintf(&s, "\\%02X", c)
+		}
+	}
+	return s.String()
+}
+
+// blocks returns the leaders of the function entered at e, in pc order.
+func (t *translator) blocks(e uint64) []uint64 {
+	leader := map[uint64]bool{e: true}
+	seen := map[uint64]bool{}
+	work := []uint64{e}
+	for len(work) > 0 {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		for !seen[pc] {
+			seen[pc] = true
+			if pc >= t.n {
+				leader[pc] = true
+				break
+			}
+			s := t.succ(pc)
+			if t.endsBlock(pc) {
+				for _, x := range s {
+					leader[x] = true
+					work = append(work, x)
+				}
+				break
+			}
+			pc = s[0]
+		}
+	}
+	out := make([]uint64, 0, len(leader))
+	for pc := range leader {
+		out = append(out, pc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func regName(r uint8) string { return fmt.Sprintf("%%r%d", r) }
+
+func (t *translator) emitFunction(e uint64) {
+	t.tmp = 0
+	t.f("\ndefine internal fastcc %%ret @f%d(", e)
+	for r := 0; r <= 10; r++ {
+		t.f("i64 %%a%d, ", r)
+	}
+	t.f("i64 %%rem0, i64 %%dl) {\nentry:\n")
+	for r := 0; r <= 10; r++ {
+		t.f("  %%r%d = alloca i64\n  store i64 %%a%d, ptr %%r%d\n", r, r, r)
+	}
+	t.f("  %%rem = alloca i64\n  store i64 %%rem0, ptr %%rem\n")
+	if t.fixed {
+		t.f("  %%sh = load ptr, ptr @tr_stack_host, !invariant.load !0\n")
+		if t.gaps {
+			t.f("  %%fo0 = sub i64 %%a10, %d\n  %%fo = lshr i64 %%fo0, 1\n", sbpf.MMStackStart-uint64(t.cfg.StackFrameSize))
+		} else {
+			t.f("  %%fo = sub i64 %%a10, %d\n", sbpf.MMStackStart)
+		}
+		t.f("  %%fph = getelementptr i8, ptr %%sh, i64 %%fo\n")
+	}
+	t.f("  br label %%b%d\n", e)
+	leaders := t.blocks(e)
+	isLeader := map[uint64]bool{}
+	for _, l := range leaders {
+		isLeader[l] = true
+	}
+	for _, l := range leaders {
+		t.emitBlock(l, isLeader)
+	}
+	// shared exits
+	t.f("exhaust:\n  call void @tr_fault(i32 %d, i64 0)\n  ret %s\n", kExceeded, retErr)
+	for k := kRecorded; k <= kCallxNotEntered; k++ {
+		if k == kExceeded {
+			continue
+		}
+		m := t.v_()
+		t.f("fault%d:\n  %s = load i64, ptr %%rem\n  call void @tr_fault(i32 %d, i64 %s)\n  ret %s\n", k, m, k, m, retErr)
+	}
+	t.f("propagate:\n  ret %s\n}\n", retErr)
+}
+
+// emitBlock writes the basic block starting at leader l.
+func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
+	t.f("b%d:\n", l)
+	if l >= t.n {
+		t.charge(1, l)
+		t.f("  br label %%fault%d\n", kOverrun)
+		return
+	}
+	pc := l
+	segStart := true
+	for {
+		if segStart {
+			t.charge(t.segLen(pc, isLeader), pc)
+			segStart = false
+		}
+		t.emitInsn(pc)
+		if t.endsBlock(pc) {
+			return
+		}
+		segStart = t.ends(pc)
+		next := pc + t.width(pc)
+		if next >= t.n || isLeader[next] {
+			t.f("  br label %%b%d\n", next)
+			return
+		}
+		pc = next
+	}
+}
+
+// segLen counts the instructions of the segment starting at pc: up to and including the
+// first one that ends a segment, or to the end of the block.
+func (t *translator) segLen(pc uint64, isLeader map[uint64]bool) uint64 {
+	k := uint64(0)
+	for q := pc; ; {
+		k++
+		if t.ends(q) || t.endsBlock(q) {
+			return k
+		}
+		nx := q + t.width(q)
+		if nx >= t.n || isLeader[nx] {
+			return k
+		}
+		q = nx
+	}
+}
+
+// charge emits the meter check of a segment of k instructions starting at pc.
+func (t *translator) charge(k, pc uint64) {
+	m, ok, m2 := t.v_(), t.v_(), t.v_()
+	t.f("  %s = load i64, ptr %%rem\n  %s = icmp uge i64 %s, %d\n  br i1 %s, label %%s%d, label %%exhaust, !prof !1\ns%d:\n", m, ok, m, k, ok, pc, pc)
+	t.f("  %s = sub i64 %s, %d\n  store i64 %s, ptr %%rem\n", m2, m, k, m2)
+}
+
+func (t *translator) load(r uint8) string {
+	v := t.v_()
+	t.f("  %s = load i64, ptr %s\n", v, regName(r))
+	return v
+}
+
+func (t *translator) store(r uint8, v string) { t.f("  store i64 %s, ptr %s\n", v, regName(r)) }
+
+func (t *translator) bin(opname, ty, a, b string) string {
+	v := t.v_()
+	t.f("  %s = %s %s %s, %s\n", v, opname, ty, a, b)
+	return v
+}
+
+func (t *translator) conv(opname, from, v, to string) string {
+	x := t.v_()
+	t.f("  %s = %s %s %s to %s\n", x, opname, from, v, to)
+	return x
+}
+
+func (t *translator) lo32(v string) string { return t.conv("trunc", "i64", v, "i32") }
+
+// alu32 computes a 32-bit operation of dst and b (an i32 operand) and extends it.
+func (t *translator) alu32(in *insn, opname string, b string, signExt bool) {
+	a := t.lo32(t.load(in.Dst))
+	r := t.bin(opname, "i32", a, b)
+	ext := "zext"
+	if signExt {
+		ext = "sext"
+	}
+	t.store(in.Dst, t.conv(ext, "i32", r, "i64"))
+}
+
+func (t *translator) alu64(in *insn, opname string, b string) {
+	a := t.load(in.Dst)
+	t.store(in.Dst, t.bin(opname, "i64", a, b))
+}
+
+func imm32(in *insn) string { return fmt.Sprintf("%d", int32(in.Imm)) }
+func imm64(in *insn) string { return fmt.Sprintf("%d", in.Imm) }
+func zimm(in *insn) string  { return fmt.Sprintf("%d", uint64(uint32(in.Imm))) }
+
+func (t *translator) check(cond string, fault int, pc uint64, tag string) {
+	t.f("  br i1 %s, label %%fault%d, label %%ok%d%s, !prof !2\nok%d%s:\n", cond, fault, pc, tag, pc, tag)
+}
+
+func (t *translator) emitInsn(pc uint64) {
+	in := &t.ins[pc]
+	srcR := func() string { return t.load(in.Src) }
+	src32 := func() string { return t.lo32(t.load(in.Src)) }
+	switch in.op {
+	case opInvalid:
+		t.f("  br label %%fault%d\n", kUnsupported)
+	case opLddw:
+		t.store(in.Dst, imm64(in))
+	case opLdx1, opLdx2, opLdx4, opLdx8:
+		p := t.addr(pc, in.Src, in.Off, memSize(in.op), false)
+		ty := fmt.Sprintf("i%d", 8*memSize(in.op))
+		v := t.v_()
+		t.f("  %s = load %s, ptr %s, align 1\n", v, ty, p)
+		if ty != "i64" {
+			v = t.conv("zext", ty, v, "i64")
+		}
+		t.store(in.Dst, v)
+	case opSti1, opSti2, opSti4, opSti8, opStx1, opStx2, opStx4, opStx8:
+		size := memSize(in.op)
+		var val string
+		if in.op >= opStx1 {
+			val = t.load(in.Src)
+		} else {
+			val = imm64(in)
+		}
+		p := t.addr(pc, in.Dst, in.Off, size, true)
+		ty := fmt.Sprintf("i%d", 8*size)
+		if ty != "i64" {
+			val = t.conv("trunc", "i64", val, ty)
+		}
+		t.f("  store %s %s, ptr %s, align 1\n", ty, val, p)
+	case opAdd32IS:
+		if in.Opc == 0x14 {
+			t.alu32(in, "sub", imm32(in), true)
+		} else {
+			t.alu32(in, "add", imm32(in), true)
+		}
+	case opAdd32RS:
+		t.alu32(in, "add", src32(), true)
+	case opSub32RS:
+		t.alu32(in, "sub", src32(), true)
+	case opMul32IS:
+		t.alu32(in, "mul", imm32(in), true)
+	case opMul32RS:
+		t.alu32(in, "mul", src32(), true)
+	case opAdd32IZ:
+		t.alu32(in, "add", imm32(in), false)
+	case opAdd32RZ:
+		t.alu32(in, "add", src32(), false)
+	case opSub32RZ:
+		t.alu32(in, "sub", src32(), false)
+	case opRsub32IZ:
+		a := t.lo32(t.load(in.Dst))
+		t.store(in.Dst, t.conv("zext", "i32", t.bin("sub", "i32", imm32(in), a), "i64"))
+	case opDiv32I, opMod32I:
+		name := map[op]string{opDiv32I: "udiv", opMod32I: "urem"}[in.op]
+		t.alu32(in, name, imm32(in), false)
+	case opDiv32R, opMod32R:
+		b := src32()
+		z := t.bin("icmp eq", "i32", b, "0")
+		t.check(z, kDivideByZero, pc, "")
+		name := map[op]string{opDiv32R: "udiv", opMod32R: "urem"}[in.op]
+		t.alu32(in, name, b, false)
+	case opOr32I:
+		t.alu32(in, "or", imm32(in), false)
+	case opOr32R:
+		t.alu32(in, "or", src32(), false)
+	case opAnd32I:
+		t.alu32(in, "and", imm32(in), false)
+	case opAnd32R:
+		t.alu32(in, "and", src32(), false)
+	case opXor32I:
+		t.alu32(in, "xor", imm32(in), false)
+	case opXor32R:
+		t.alu32(in, "xor", src32(), false)
+	case opLsh32I, opRsh32I, opArsh32I:
+		name := map[op]string{opLsh32I: "shl", opRsh32I: "lshr", opArsh32I: "ashr"}[in.op]
+		t.alu32(in, name, fmt.Sprintf("%d", uint32(in.Imm)&31), false)
+	case opLsh32R, opRsh32R, opArsh32R:
+		name := map[op]string{opLsh32R: "shl", opRsh32R: "lshr", opArsh32R: "ashr"}[in.op]
+		s := t.bin("and", "i32", src32(), "31")
+		t.alu32(in, name, s, false)
+	case opNeg32:
+		a := t.lo32(t.load(in.Dst))
+		t.store(in.Dst, t.conv("zext", "i32", t.bin("sub", "i32", "0", a), "i64"))
+	case opMov32I:
+		t.store(in.Dst, zimm(in))
+	case opMov32RZ:
+		t.store(in.Dst, t.conv("zext", "i32", src32(), "i64"))
+	case opMov32RS:
+		t.store(in.Dst, t.conv("sext", "i32", src32(), "i64"))
+	case opLe, opBe:
+		t.endian(in)
+	case opAdd64I:
+		t.alu64(in, "add", imm64(in))
+	case opAdd64R:
+		t.alu64(in, "add", srcR())
+	case opSub64I:
+		t.alu64(in, "sub", imm64(in))
+	case opSub64R:
+		t.alu64(in, "sub", srcR())
+	case opRsub64I:
+		a := t.load(in.Dst)
+		t.store(in.Dst, t.bin("sub", "i64", imm64(in), a))
+	case opMul64I:
+		t.alu64(in, "mul", imm64(in))
+	case opMul64R:
+		t.alu64(in, "mul", srcR())
+	case opDiv64I:
+		t.alu64(in, "udiv", imm64(in))
+	case opMod64I:
+		t.alu64(in, "urem", imm64(in))
+	case opDiv64IZ:
+		t.alu64(in, "udiv", zimm(in))
+	case opMod64IZ:
+		t.alu64(in, "urem", zimm(in))
+	case opDiv64R, opMod64R:
+		b := srcR()
+		z := t.bin("icmp eq", "i64", b, "0")
+		t.check(z, kDivideByZero, pc, "")
+		t.alu64(in, map[op]string{opDiv64R: "udiv", opMod64R: "urem"}[in.op], b)
+	case opOr64I:
+		t.alu64(in, "or", imm64(in))
+	case opOr64R:
+		t.alu64(in, "or", srcR())
+	case opAnd64I:
+		t.alu64(in, "and", imm64(in))
+	case opAnd64R:
+		t.alu64(in, "and", srcR())
+	case opXor64I:
+		t.alu64(in, "xor", imm64(in))
+	case opXor64R:
+		t.alu64(in, "xor", srcR())
+	case opLsh64I, opRsh64I, opArsh64I:
+		name := map[op]string{opLsh64I: "shl", opRsh64I: "lshr", opArsh64I: "ashr"}[in.op]
+		t.alu64(in, name, fmt.Sprintf("%d", uint64(in.Imm)&63))
+	case opLsh64R, opRsh64R, opArsh64R:
+		name := map[op]string{opLsh64R: "shl", opRsh64R: "lshr", opArsh64R: "ashr"}[in.op]
+		s := t.bin("and", "i64", srcR(), "63")
+		t.alu64(in, name, s)
+	case opNeg64:
+		a := t.load(in.Dst)
+		t.store(in.Dst, t.bin("sub", "i64", "0", a))
+	case opMov64I:
+		t.store(in.Dst, imm64(in))
+	case opMov64R:
+		t.store(in.Dst, srcR())
+	case opHor64:
+		t.alu64(in, "or", fmt.Sprintf("%d", int64(uint64(uint32(in.Imm))<<32)))
+	case opLmul32I:
+		t.alu32(in, "mul", imm32(in), false)
+	case opLmul32R:
+		t.alu32(in, "mul", src32(), false)
+	case opUhmul64I, opUhmul64R, opShmul64I, opShmul64R:
+		ext := "zext"
+		if in.op == opShmul64I || in.op == opShmul64R {
+			ext = "sext"
+		}
+		a := t.conv(ext, "i64", t.load(in.Dst), "i128")
+		var b string
+		switch in.op {
+		case opUhmul64I:
+			b = zimm(in)
+		case opShmul64I:
+			b = imm64(in)
+		default:
+			b = t.conv(ext, "i64", srcR(), "i128")
+		}
+		p := t.bin("mul", "i128", a, b)
+		h := t.bin("lshr", "i128", p, "64")
+		t.store(in.Dst, t.conv("trunc", "i128", h, "i64"))
+	case opSdiv32I, opSrem32I, opSdiv32R, opSrem32R:
+		t.sdiv(pc, in, true)
+	case opSdiv64I, opSrem64I, opSdiv64R, opSrem64R:
+		t.sdiv(pc, in, false)
+	case opJa:
+		t.f("  br label %%b%d\n", uint64(int64(pc)+1+int64(in.Off)))
+	case opJcc:
+		t.jcc(pc, in)
+	case opExit:
+		t.ret()
+	case opCall:
+		t.call(pc, in)
+	case opCallx:
+		t.callx(pc, in)
+	default:
+		panic(fmt.Sprintf("transpiled: unhandled op %d", in.op))
+	}
+}
+
+func (t *translator) endian(in *insn) {
+	a := t.load(in.Dst)
+	switch {
+	case in.op == opLe && in.Imm == 16:
+		t.store(in.Dst, t.bin("and", "i64", a, "65535"))
+	case in.op == opLe && in.Imm == 32:
+		t.store(in.Dst, t.bin("and", "i64", a, "4294967295"))
+	case in.op == opLe && in.Imm == 64:
+	case in.op == opBe && (in.Imm == 16 || in.Imm == 32):
+		ty := fmt.Sprintf("i%d", in.Imm)
+		x := t.conv("trunc", "i64", a, ty)
+		s := t.v_()
+		t.f("  %s = call %s @llvm.bswap.%s(%s %s)\n", s, ty, ty, ty, x)
+		t.store(in.Dst, t.conv("zext", ty, s, "i64"))
+	case in.op == opBe && in.Imm == 64:
+		s := t.v_()
+		t.f("  %s = call i64 @llvm.bswap.i64(i64 %s)\n", s, a)
+		t.store(in.Dst, s)
+	default:
+		t.f("  br label %%fault%d\n", kInvalidInsn)
+	}
+}
+
+func (t *translator) sdiv(pc uint64, in *insn, is32 bool) {
+	ty, min := "i64", "-9223372036854775808"
+	if is32 {
+		ty, min = "i32", "-2147483648"
+	}
+	a := t.load(in.Dst)
+	if is32 {
+		a = t.lo32(a)
+	}
+	imm := in.op == opSdiv32I || in.op == opSrem32I || in.op == opSdiv64I || in.op == opSrem64I
+	var b string
+	if imm {
+		if is32 {
+			b = imm32(in)
+		} else {
+			b = imm64(in)
+		}
+		if in.Imm == -1 {
+			o := t.bin("icmp eq", ty, a, min)
+			t.check(o, kDivideOverflow, pc, "o")
+		}
+	} else {
+		b = t.load(in.Src)
+		if is32 {
+			b = t.lo32(b)
+		}
+		z := t.bin("icmp eq", ty, b, "0")
+		t.check(z, kDivideByZero, pc, "z")
+		o1 := t.bin("icmp eq", ty, a, min)
+		o2 := t.bin("icmp eq", ty, b, "-1")
+		o := t.bin("and", "i1", o1, o2)
+		t.check(o, kDivideOverflow, pc, "o")
+	}
+	name := "sdiv"
+	if in.op == opSrem32I || in.op == opSrem32R || in.op == opSrem64I || in.op == opSrem64R {
+		name = "srem"
+	}
+	r := t.bin(name, ty, a, b)
+	if is32 {
+		r = t.conv("zext", "i32", r, "i64")
+	}
+	t.store(in.Dst, r)
+}
+
+func (t *translator) jcc(pc uint64, in *insn) {
+	c := in.cond
+	a := t.load(in.Dst)
+	var b string
+	ty := "i64"
+	if c.isImm {
+		b = imm64(in)
+	} else {
+		b = t.load(in.Src)
+	}
+	if c.is32 {
+		ty = "i32"
+		a = t.lo32(a)
+		if c.isImm {
+			b = imm32(in)
+		} else {
+			b = t.lo32(b)
+		}
+	}
+	var x string
+	if c.pred == "set" {
+		x = t.bin("icmp ne", ty, t.bin("and", ty, a, b), "0")
+	} else {
+		x = t.bin("icmp "+c.pred, ty, a, b)
+	}
+	t.f("  br i1 %s, label %%b%d, label %%b%d\n", x, uint64(int64(pc)+1+int64(in.Off)), pc+1)
+}
+
+// ret returns r0..r5 and the meter to the caller.
+func (t *translator) ret() {
+	acc := "undef"
+	for r := uint8(0); r <= 5; r++ {
+		v := t.load(r)
+		x := t.v_()
+		t.f("  %s = insertvalue %%ret %s, i64 %s, %d\n", x, acc, v, r)
+		acc = x
+	}
+	m := t.v_()
+	t.f("  %s = load i64, ptr %%rem\n", m)
+	x := t.v_()
+	t.f("  %s = insertvalue %%ret %s, i64 %s, 6\n  ret %%ret %s\n", x, acc, m, x)
+}
+
+// pushFrame emits the depth check of push_frame and returns the callee's r10.
+func (t *translator) pushFrame(pc uint64, tag string) string {
+	deep := t.v_()
+	t.f("  %s = icmp eq i64 %%dl, 1\n", deep)
+	t.check(deep, kCallDepth, pc, tag)
+	r10 := t.load(10)
+	if t.fixed {
+		r10 = t.bin("add", "i64", r10, fmt.Sprintf("%d", t.bump))
+	}
+	return r10
+}
+
+// invoke calls fn (a function name and leading arguments) with the registers, then
+// continues at pc+1.
+func (t *translator) invoke(pc uint64, callee, lead, r10 string) {
+	args := lead
+	for r := uint8(0); r <= 9; r++ {
+		args += "i64 " + t.load(r) + ", "
+	}
+	m := t.v_()
+	t.f("  %s = load i64, ptr %%rem\n", m)
+	dl := t.bin("sub", "i64", "%dl", "1")
+	res := t.v_()
+	t.f("  %s = call fastcc %%ret %s(%si64 %s, i64 %s, i64 %s)\n", res, callee, args, r10, m, dl)
+	nm := t.v_()
+	t.f("  %s = extractvalue %%ret %s, 6\n", nm, res)
+	e := t.bin("icmp eq", "i64", nm, "-1")
+	t.f("  br i1 %s, label %%propagate, label %%ret%d, !prof !2\nret%d:\n", e, pc, pc)
+	for r := uint8(0); r <= 5; r++ {
+		v := t.v_()
+		t.f("  %s = extractvalue %%ret %s, %d\n", v, res, r)
+		t.store(r, v)
+	}
+	t.f("  store i64 %s, ptr %%rem\n  br label %%b%d\n", nm, pc+1)
+}
+
+func (t *translator) call(pc uint64, in *insn) {
+	kind, target, _, ok := t.exe.ResolveCall(pc)
+	if !ok || kind == sbpf.CallUnresolved {
+		t.f("  br label %%fault%d\n", kUnsupported)
+		return
+	}
+	if kind == sbpf.CallSyscall || kind == sbpf.CallSyscallThenInternal {
+		slot := t.sysSlots[uint32(in.Imm)]
+		m := t.v_()
+		t.f("  %s = load i64, ptr %%rem\n", m)
+		args := ""
+		for r := uint8(1); r <= 5; r++ {
+			args += ", i64 " + t.load(r)
+		}
+		nm := t.v_()
+		t.f("  %s = call i64 @tr_syscall(i32 %d, i64 %s%s)\n", nm, slot, m, args)
+		e := t.bin("icmp eq", "i64", nm, "-1")
+		t.f("  br i1 %s, label %%propagate, label %%sys%d, !prof !2\nsys%d:\n", e, pc, pc)
+		t.f("  store i64 %s, ptr %%rem\n", nm)
+		r0 := t.v_()
+		t.f("  %s = load i64, ptr @tr_r0\n", r0)
+		t.store(0, r0)
+		if kind == sbpf.CallSyscall {
+			t.f("  br label %%b%d\n", pc+1)
+			return
+		}
+	}
+	r10 := t.pushFrame(pc, "d")
+	if kind == sbpf.CallInternalOutside || target >= t.n {
+		t.f("  br label %%fault%d\n", kCallOutside)
+		return
+	}
+	t.invoke(pc, fmt.Sprintf("@f%d", target), "", r10)
+}
+
+func (t *translator) callx(pc uint64, in *insn) {
+	reg := uint8(in.Imm)
+	switch {
+	case t.v.CallxUsesSrcReg():
+		reg = in.Src
+	case t.v.CallxUsesDstReg():
+		reg = in.Dst
+	}
+	target := t.load(reg)
+	r10 := t.pushFrame(pc, "d")
+	off := t.bin("sub", "i64", target, fmt.Sprintf("%d", t.exe.TextVaddr))
+	tpc := t.bin("udiv", "i64", off, "8")
+	out := t.bin("icmp uge", "i64", tpc, fmt.Sprintf("%d", t.n))
+	t.check(out, kCallOutside, pc, "x")
+	t.invoke(pc, "@tr_dispatch", "i64 "+tpc+", ", r10)
+}
+
+func (t *translator) emitDispatch() {
+	t.f("\ndefine internal fastcc %%ret @tr_dispatch(i64 %%tpc, ")
+	for r := 0; r <= 10; r++ {
+		t.f("i64 %%a%d, ", r)
+	}
+	t.f("i64 %%rem, i64 %%dl) {\nentry:\n  switch i64 %%tpc, label %%bad [")
+	if t.hasCallx {
+		for _, e := range t.entries {
+			t.f(" i64 %d, label %%e%d", e, e)
+		}
+	}
+	t.f(" ]\n")
+	if t.hasCallx {
+		args := ""
+		for r := 0; r <= 10; r++ {
+			args += fmt.Sprintf("i64 %%a%d, ", r)
+		}
+		for _, e := range t.entries {
+			t.f("e%d:\n  %%x%d = tail call fastcc %%ret @f%d(%si64 %%rem, i64 %%dl)\n  ret %%ret %%x%d\n", e, e, e, args, e)
+		}
+	}
+	t.f("bad:\n  call void @tr_fault(i32 %d, i64 %%rem)\n  ret %s\n}\n", kCallxNotEntered, retErr)
+}
+
+// addr emits the translation of base register + off for an access of size bytes and
+// returns the host pointer; a fault branches to fault0 (the error already recorded).
+func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool) string {
+	if base == 10 && t.fixed && int64(off) >= -int64(t.cfg.StackFrameSize) && int64(off) <= -int64(size) {
+		// r10 is the VM's frame pointer: the access lies inside the current frame.
+		p := t.v_()
+		t.f("  %s = getelementptr i8, ptr %%fph, i64 %d\n", p, off)
+		return p
+	}
+	b := t.load(base)
+	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
+	i0 := t.bin("lshr", "i64", a, "32")
+	ix := t.bin("and", "i64", i0, "7")
+	e := t.v_()
+	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
+	vm := t.v_()
+	t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, e)
+	o := t.bin("sub", "i64", a, vm)
+	lp, lim := t.v_(), t.v_()
+	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
+	ok := t.bin("icmp ult", "i64", o, lim)
+	tag := fmt.Sprintf("m%d", pc)
+	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
+	hp, h, p1 := t.v_(), t.v_(), t.v_()
+	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
+	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, o, tag, tag)
+	c, p2 := t.v_(), t.v_()
+	acc := 0
+	if store {
+		acc = 1
+	}
+	t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d)\n", c, p2, c, acc, a, size)
+	nul := t.v_()
+	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%fault%d, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, kRecorded, tag, tag)
+	p := t.v_()
+	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%ss ]\n", p, p1, tag, p2, tag)
+	return p
+}
