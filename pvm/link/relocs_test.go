@@ -189,7 +189,7 @@ b: .zero 100
 		r := linkAll(ins, "t_heap")
 		for _, p := range profiles {
 			regs := call(r[p], p, "t_heap", nil).Regs
-			Expect(regs[7]).To(Equal(regs[8] + 108), "heap base = RW start + data + bss")
+			Expect(regs[7]).To(Equal(regs[8]+108), "heap base = RW start + data + bss")
 		}
 	})
 
