@@ -24,7 +24,7 @@ func (l *linker) functions() []function {
 	for _, obj := range l.objs {
 		for i := range obj.syms {
 			s := &obj.syms[i]
-			if s.typ != elf.STT_FUNC || s.sec == nil || s.sec.kind != kindText || s.name == "" {
+			if s.typ != elf.STT_FUNC || s.sec == nil || !s.sec.live || s.sec.kind != kindText || s.name == "" {
 				continue
 			}
 			if g, ok := l.globals[s.name]; ok && g != s && (s.bind == elf.STB_WEAK || s.bind == elf.STB_GLOBAL) {

@@ -116,6 +116,7 @@ type inSection struct {
 	data  []byte // private copy, relocated in place
 	align uint64
 	off   uint64 // offset within the output .text or .rodata
+	live  bool   // reachable from the entrypoint (see markLive)
 }
 
 // symRef is a symbol of one object, resolved to a definition when it has one.
@@ -184,6 +185,9 @@ func Link(objs []Object, opts Options) ([]byte, error) {
 	entry, ok := l.globals[opts.Entry]
 	if !ok || entry.sec == nil || entry.sec.kind != kindText {
 		return nil, &Error{Kind: NoEntrypoint, Symbol: opts.Entry, Detail: "no object defines it as a function in .text"}
+	}
+	if err := l.markLive(entry); err != nil {
+		return nil, err
 	}
 	if err := l.layout(); err != nil {
 		return nil, err
@@ -352,6 +356,9 @@ func (l *linker) layout() error {
 		sort.Ints(idx)
 		for _, i := range idx {
 			s := obj.sections[i]
+			if !s.live {
+				continue
+			}
 			if s.kind == kindText {
 				textSize = alignUp(textSize, insnSize)
 				s.off = textSize
@@ -402,8 +409,17 @@ func (l *linker) resolve(obj *inObject, s *symRef) *symRef {
 }
 
 func (l *linker) relocate(obj *inObject) error {
-	f := obj.file
-	for _, rs := range f.Sections {
+	return forEachReloc(obj, func(target *inSection, r rawReloc) error {
+		if !target.live {
+			return nil
+		}
+		return l.apply(obj, target, r)
+	})
+}
+
+// forEachReloc calls fn for every relocation of every loaded section of obj.
+func forEachReloc(obj *inObject, fn func(target *inSection, r rawReloc) error) error {
+	for _, rs := range obj.file.Sections {
 		if rs.Type != elf.SHT_REL && rs.Type != elf.SHT_RELA {
 			continue
 		}
@@ -432,8 +448,49 @@ func (l *linker) relocate(obj *inObject) error {
 				r.addend = int64(binary.LittleEndian.Uint64(data[p+16:]))
 				r.rela = true
 			}
-			if err := l.apply(obj, target, r); err != nil {
+			if err := fn(target, r); err != nil {
 				return err
+			}
+		}
+	}
+	return nil
+}
+
+// markLive keeps the sections reachable from the entrypoint through relocations and
+// drops the rest (like lld's --gc-sections): with -ffunction-sections -fdata-sections
+// unused functions, such as the SDK's weak memcpy fallbacks, cost nothing.
+func (l *linker) markLive(entry *symRef) error {
+	owner := map[*inSection]*inObject{}
+	for _, obj := range l.objs {
+		for _, s := range obj.sections {
+			owner[s] = obj
+		}
+	}
+	// Relocation targets per section, gathered once.
+	refs := map[*inSection][]*inSection{}
+	for _, obj := range l.objs {
+		err := forEachReloc(obj, func(target *inSection, r rawReloc) error {
+			if r.sym == 0 || int(r.sym) > len(obj.syms) {
+				return nil // reported by apply if the section is live
+			}
+			if d := l.resolve(obj, &obj.syms[r.sym-1]); d.sec != nil {
+				refs[target] = append(refs[target], d.sec)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	work := []*inSection{entry.sec}
+	entry.sec.live = true
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, t := range refs[s] {
+			if !t.live {
+				t.live = true
+				work = append(work, t)
 			}
 		}
 	}

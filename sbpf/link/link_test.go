@@ -300,3 +300,22 @@ var _ = Describe("Link for SBPF v3", func() {
 		Expect(linkErr(err).Kind).To(Equal(link.UnsupportedVersion))
 	})
 })
+
+var _ = Describe("Link garbage collection", func() {
+	It("drops functions and data the entrypoint never reaches", func() {
+		src := `extern void sol_log_(const char *, unsigned long);
+			static const char used[] = "used string", unused_str[] = "never referenced";
+			__attribute__((noinline)) long unused_fn(long x) { sol_log_(unused_str, sizeof(unused_str)); return x * 3; }
+			__attribute__((weak)) long weak_unused(long x) { return x + 1; }
+			long entrypoint(void) { sol_log_(used, sizeof(used) - 1); return 0; }`
+		so, err := link.Link([]link.Object{compile(src)}, link.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(so)).To(ContainSubstring("used string"))
+		Expect(string(so)).NotTo(ContainSubstring("never referenced"))
+		Expect(string(so)).NotTo(ContainSubstring("unused_fn"))
+		Expect(string(so)).NotTo(ContainSubstring("weak_unused"))
+		r := execute(so, nil)
+		Expect(r.err).NotTo(HaveOccurred())
+		Expect(r.logs).To(Equal([]string{"Program log: used string"}))
+	})
+})
