@@ -45,9 +45,9 @@ func (l *linker) functions() []function {
 // checkText rewrites callx to the v0 encoding, refuses instructions v0 lacks (or runs
 // with other semantics than LLVM assumes) and finds stack accesses below the frame.
 //
-// The stack check follows copies of r10 within straight-line code (`rX = r10; rX +=
-// imm`) and checks every load and store through r10 or such a copy. It resets at
-// function starts and exits; a copy modified by anything else is forgotten. It finds
+// The stack check follows copies of r10 within basic blocks (`rX = r10; rX += imm`)
+// and checks every load and store through r10 or such a copy. It resets at function
+// starts, jump targets and exits; a copy modified by anything else is forgotten. It finds
 // what clang emits for fixed-size locals, which is where oversized frames come from.
 func (l *linker) checkText() error {
 	funcs := l.functions()
@@ -78,6 +78,21 @@ func (l *linker) checkText() error {
 		isStart[f.start] = true
 	}
 	text := l.textBuf
+	// Jump targets start basic blocks; copies of r10 are only followed within a block,
+	// so a register that is a frame pointer on one incoming path only is never judged.
+	for off := uint64(0); off+insnSize <= uint64(len(text)); off += insnSize {
+		op := text[off]
+		if op == opLDDW {
+			off += insnSize
+			continue
+		}
+		if op&0x07 == 0x05 && op != opCall && op != opCallx && op != opExit {
+			t := int64(off/insnSize) + 1 + int64(int16(binary.LittleEndian.Uint16(text[off+2:])))
+			if t >= 0 {
+				isStart[uint64(t)*insnSize] = true
+			}
+		}
+	}
 	for off := uint64(0); off+insnSize <= uint64(len(text)); off += insnSize {
 		if isStart[off] {
 			reset()
