@@ -37,6 +37,11 @@ type Options struct {
 	// StrictBranches compiles a branch whose taken or fall-through target is not a block
 	// start into a trap, as polkavm's interpreter does (divergence 5).
 	StrictBranches bool
+	// PerInstructionGas charges 1 gas before every instruction, as the Gray Paper 0.7.2
+	// text does, instead of charging whole blocks on entry (what polkavm and the test
+	// vectors do). A fault then has cost the faulting instruction (GP main after
+	// 2025-11-19); out-of-gas stops exactly at the unpaid instruction.
+	PerInstructionGas bool
 	// AllowInvalidOpcodes accepts invalid opcodes at instruction starts (they trap) even
 	// in the 0.8 profile, whose v_blob rule otherwise rejects the program.
 	AllowInvalidOpcodes bool
@@ -197,6 +202,12 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 	d.cost = make([]int64, cnt)
 	gm := newGasModel(d)
 	d.trapCost = gm.trapCost()
+	if opts.PerInstructionGas {
+		for i := range d.cost {
+			d.cost[i] = 1
+		}
+		return d, nil
+	}
 	for i := range d.ins {
 		entry := d.isStart[i] || i == 0 || (d.ins[i-1].op < NumOpcodes && d.ins[i-1].op.IsTerminator())
 		if entry {

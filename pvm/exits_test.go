@@ -36,6 +36,39 @@ var _ = Describe("exits and gas", func() {
 		Expect(m.Regs[a2]).To(Equal(uint64(3)))
 	})
 
+	It("charges one gas before each instruction with PerInstructionGas (GP 0.7.2 text)", func() {
+		prog := mustAsm(pvm.GP072,
+			I(pvm.Inst{Op: pvm.OpLoadImm, Ra: a0, Imm: 1}),
+			I(pvm.Inst{Op: pvm.OpEcalli, Imm: 1}),
+			I(pvm.Inst{Op: pvm.OpLoadImm, Ra: a1, Imm: 2}),
+			I(pvm.Inst{Op: pvm.OpLoadU8, Ra: a2, Imm: 0x50000}),
+			I(pvm.Inst{Op: pvm.OpTrap}))
+		d, err := pvm.DecodeWith(pvm.GP072, prog, pvm.Options{PerInstructionGas: true})
+		Expect(err).NotTo(HaveOccurred())
+		m := pvm.NewMachine(d, nil, 1)
+		ex := m.Run()
+		Expect(ex.Status).To(Equal(pvm.StatusOutOfGas))
+		Expect(ex.PC).To(Equal(uint32(3)), "stops at the ecalli it cannot pay")
+		Expect(ex.GasLeft).To(BeZero())
+		Expect(m.Regs[a0]).To(Equal(uint64(1)))
+		m.Gas = 2
+		ex = m.Run()
+		Expect(ex.Status).To(Equal(pvm.StatusHostCall))
+		Expect(ex.GasLeft).To(Equal(int64(1)))
+		ex = m.Run() // the load_imm after the ecalli is paid on resume
+		Expect(ex.Status).To(Equal(pvm.StatusOutOfGas))
+		Expect(m.Regs[a1]).To(Equal(uint64(2)))
+		m.Gas = 1
+		ex = m.Run()
+		Expect(ex.Status).To(Equal(pvm.StatusPageFault))
+		Expect(ex.GasLeft).To(BeZero(), "the faulting instruction is paid")
+		m.Mem.Map(0x50000, pvm.PageSize, pvm.AccessRead)
+		m.Gas = 1
+		ex = m.Run() // the load re-executes without a second charge; the trap costs 1
+		Expect(ex.Status).To(Equal(pvm.StatusPanic))
+		Expect(ex.GasLeft).To(BeZero())
+	})
+
 	It("runs out of gas before the first block with exactly one gas too few", func() {
 		m := twoBlocks(pvm.GP080)
 		cost, ok := m.Program().BlockCost(0)

@@ -1106,7 +1106,8 @@ memsetOOG:
 	goto done
 hostCall:
 	ex = Exit{Status: StatusHostCall, PC: ins[i].pc, HostID: uint64(uint32(ins[i].imm))}
-	m.PC, m.charged, m.chargedPC = ins[i+1].pc, true, ins[i+1].pc
+	// Per block, the rest of the block is paid; per instruction, the next one is not.
+	m.PC, m.charged, m.chargedPC = ins[i+1].pc, !d.Opts.PerInstructionGas, ins[i+1].pc
 	goto done
 memFault:
 	if faultAt < d.lowPanic || (write && d.Opts.ReadOnlyWritePanics && mem.PageAccess(faultAt) == AccessRead) {

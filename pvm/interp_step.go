@@ -1062,7 +1062,7 @@ func (m *Machine) execStep() Exit {
 		// A terminator moved to instruction i, the start of a new block: pay for it.
 		if c := cost[i]; gas >= c {
 			gas -= c
-			goto stepped
+			goto steppedPaid
 		}
 		goto outOfGas
 
@@ -1074,7 +1074,7 @@ func (m *Machine) execStep() Exit {
 			i = jump[k]
 			if c := cost[i]; gas >= c {
 				gas -= c
-				goto stepped
+				goto steppedPaid
 			}
 			goto outOfGas
 		}
@@ -1101,7 +1101,8 @@ memsetOOG:
 	goto done
 hostCall:
 	ex = Exit{Status: StatusHostCall, PC: ins[i].pc, HostID: uint64(uint32(ins[i].imm))}
-	m.PC, m.charged, m.chargedPC = ins[i+1].pc, true, ins[i+1].pc
+	// Per block, the rest of the block is paid; per instruction, the next one is not.
+	m.PC, m.charged, m.chargedPC = ins[i+1].pc, !d.Opts.PerInstructionGas, ins[i+1].pc
 	goto done
 memFault:
 	if faultAt < d.lowPanic || (write && d.Opts.ReadOnlyWritePanics && mem.PageAccess(faultAt) == AccessRead) {
@@ -1115,7 +1116,12 @@ memFault:
 	n--
 	goto done
 stepped:
-	// One instruction ran (after a terminator the next block is already paid): stop here.
+	// One instruction ran: stop here. Per block, the rest of the block is paid already.
+	ex = Exit{Status: statusStepped, PC: ins[i].pc}
+	m.PC, m.charged, m.chargedPC = ins[i].pc, !d.Opts.PerInstructionGas, ins[i].pc
+	goto done
+steppedPaid:
+	// A terminator ran and paid for the block it entered.
 	ex = Exit{Status: statusStepped, PC: ins[i].pc}
 	m.PC, m.charged, m.chargedPC = ins[i].pc, true, ins[i].pc
 	goto done

@@ -115,7 +115,12 @@ func (m *Machine) ChargeGas(g int64) error {
 // instruction) or out-of-gas (retries the block); a resumed block is not charged again.
 func (m *Machine) Run() Exit {
 	for {
-		ex := m.exec()
+		var ex Exit
+		if m.prog.Opts.PerInstructionGas {
+			ex = m.execPerInstruction()
+		} else {
+			ex = m.exec()
+		}
 		if ex.Status != StatusHostCall || m.Host == nil {
 			return ex
 		}

@@ -275,6 +275,44 @@ var _ = Describe("PVM test vectors", func() {
 	DescribeTable("v04 (gp072, 1 gas per instruction charged per block)", runV04, entries("v04/programs", false))
 	DescribeTable("v04 single-stepped", runV04, entries("v04/programs", true))
 
+	// With Gray Paper 0.7.2 text gas (1 per instruction, before it runs) the end state is
+	// the same except for gas: each executed instruction costs exactly 1, and a faulting
+	// instruction has been paid although it did not run.
+	DescribeTable("v04 with per-instruction gas", func(path string) {
+		raw, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		var v v04Vector
+		Expect(json.Unmarshal(raw, &v)).To(Succeed())
+		prog, err := pvm.ParseProgram(v.Program)
+		Expect(err).NotTo(HaveOccurred())
+		dec, err := pvm.DecodeWith(pvm.GP072, prog, pvm.Options{PerInstructionGas: true})
+		Expect(err).NotTo(HaveOccurred())
+		var results []pvm.Exit
+		for _, stepped := range []bool{false, true} {
+			mem := pvm.NewMemory()
+			for _, p := range v.PageMap {
+				mem.Map(p.Address, p.Length, access(p.Writable))
+			}
+			for _, c := range v.InitialMem {
+				Expect(mem.Poke(c.Address, c.Contents)).To(Succeed())
+			}
+			m := pvm.NewMachine(dec, mem, v.InitialGas)
+			copy(m.Regs[:], v.InitialRegs)
+			m.PC = v.InitialPC
+			ex := run(m, stepped)
+			Expect(statusName(ex.Status)).To(Equal(v.Status))
+			Expect(ex.PC).To(Equal(v.PC))
+			Expect(m.Regs[:]).To(Equal(v.Regs))
+			paid := int64(m.Instructions)
+			if ex.Status == pvm.StatusPageFault {
+				paid++
+			}
+			Expect(v.InitialGas - ex.GasLeft).To(Equal(paid))
+			results = append(results, ex)
+		}
+		Expect(results[1]).To(Equal(results[0]))
+	}, entries("v04/programs"))
+
 	DescribeTable("gp080 block costs (pipeline model)", func(path string) {
 		checkBlockCosts(loadGP080(path))
 	}, entries("gp080/tests/programs"))

@@ -1,4 +1,5 @@
-// Command genstep regenerates interp_step.go from interp.go (go generate in pvm/).
+// Command genstep regenerates interp_step.go and interp_perinsn.go from interp.go (go
+// generate in pvm/).
 package main
 
 import (
@@ -10,10 +11,16 @@ import (
 
 func main() {
 	src, err := os.ReadFile("interp.go")
-	if err == nil {
+	for _, gen := range []struct {
+		file string
+		fn   func(string) (string, error)
+	}{{"interp_step.go", stepgen.Transform}, {"interp_perinsn.go", stepgen.TransformPerInstruction}} {
+		if err != nil {
+			break
+		}
 		var out string
-		if out, err = stepgen.Transform(string(src)); err == nil {
-			err = os.WriteFile("interp_step.go", []byte(out), 0o644)
+		if out, err = gen.fn(string(src)); err == nil {
+			err = os.WriteFile(gen.file, []byte(out), 0o644)
 		}
 	}
 	if err != nil {
