@@ -400,3 +400,17 @@ var _ = Describe("C programs on the Go PVM", func() {
 		}
 	})
 })
+
+var _ = Describe("determinism", func() {
+	It("produces the same bytes for the same inputs", func() {
+		ins := compile([]string{"control.c", "sha256.c", "hostcall.c"})
+		entries := []string{"sw", "fptr", "sha256", "hosty"}
+		for _, p := range profiles {
+			a, err := link.Link(ins, link.Options{Profile: p, Entries: entries})
+			Expect(err).NotTo(HaveOccurred())
+			b, err := link.Link(ins, link.Options{Profile: p, Entries: entries})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(b.Blob()).To(Equal(a.Blob()))
+		}
+	})
+})

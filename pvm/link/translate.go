@@ -929,10 +929,15 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 			return nil, nil, ferr
 		}
 	}
+	var unused []uint64
 	for off, h := range his {
 		if !h.used {
-			return nil, nil, errAt(ErrUnsupportedRelocation, sec, off, "auipc with a HI20 relocation to %s but no matching PCREL_LO12", h.t)
+			unused = append(unused, off)
 		}
+	}
+	if len(unused) > 0 { // report the first one, so that the error is deterministic
+		sort.Slice(unused, func(i, j int) bool { return unused[i] < unused[j] })
+		return nil, nil, errAt(ErrUnsupportedRelocation, sec, unused[0], "auipc with a HI20 relocation to %s but no matching PCREL_LO12", his[unused[0]].t)
 	}
 	return ovr, imports, nil
 }
