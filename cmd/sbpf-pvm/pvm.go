@@ -30,6 +30,7 @@ var pvmcRunOpts struct {
 	stack   uint32
 	json    bool
 	trace   int
+	perInsn bool
 }
 
 var pvmcRunCmd = &cobra.Command{
@@ -66,6 +67,7 @@ func init() {
 	f.StringVar(&pvmcRunOpts.arg, "arg", "", "argument bytes in hex (placed at 0xFEFF0000; a0 = pointer, a1 = length)")
 	f.Uint32Var(&pvmcRunOpts.stack, "stack", 64<<10, "stack size for a bare program blob")
 	f.BoolVar(&pvmcRunOpts.json, "json", false, "print the result as JSON")
+	f.BoolVar(&pvmcRunOpts.perInsn, "per-instruction-gas", false, "charge 1 gas before every instruction (Gray Paper 0.7.2 text) instead of whole blocks on entry")
 	f.IntVar(&pvmcRunOpts.trace, "trace", 0, "print the first N executed instructions with the registers they change (to stderr)")
 	pvmCmd.AddCommand(pvmcRunCmd)
 
@@ -239,10 +241,16 @@ func pvmcRun(cmd *cobra.Command, args []string) error {
 	}
 	hl := &pvmcHostLog{inner: &host.Refine{Profile: p}, profile: p}
 	var res *pvm.RunResult
-	if o.trace > 0 {
-		res, err = pvmcTraceRun(cmd.ErrOrStderr(), p, l.sp, entry, arg, o.gas, hl, o.trace)
-	} else {
-		res, err = pvm.RunStandard(p, l.sp, entry, arg, o.gas, hl)
+	opts := pvm.Options{PerInstructionGas: o.perInsn}
+	d, err := pvm.DecodeWith(p, l.sp.Code, opts)
+	switch {
+	case err != nil:
+		// The program does not decode under this profile: Ψ_M's panic with no gas used.
+		res = &pvm.RunResult{Status: pvm.StatusPanic, Exit: pvm.Exit{Status: pvm.StatusPanic, GasLeft: o.gas, Err: err}}
+	case o.trace > 0:
+		res, err = pvmcTraceRun(cmd.ErrOrStderr(), d, l.sp, entry, arg, o.gas, hl, o.trace)
+	default:
+		res = pvm.RunStandardDecoded(d, l.sp, entry, arg, o.gas, hl)
 	}
 	if err != nil {
 		return usagef("%v", err)
@@ -276,14 +284,11 @@ func pvmcRun(cmd *cobra.Command, args []string) error {
 
 // pvmcTraceRun runs like RunStandard but single-steps the first limit instructions,
 // printing each with the registers it changed and the gas left.
-func pvmcTraceRun(w io.Writer, p pvm.Profile, sp *pvm.StandardProgram, entry uint32, arg []byte, gas int64, hc pvm.HostCaller, limit int) (*pvm.RunResult, error) {
-	d, err := pvm.Decode(p, sp.Code)
-	if err != nil {
-		return nil, err
-	}
+func pvmcTraceRun(w io.Writer, d *pvm.Decoded, sp *pvm.StandardProgram, entry uint32, arg []byte, gas int64, hc pvm.HostCaller, limit int) (*pvm.RunResult, error) {
 	m, err := pvm.InitStandard(d, sp, entry, arg, gas)
 	if err != nil {
-		return nil, err
+		// Y failed: Ψ_M's panic with no gas used.
+		return &pvm.RunResult{Status: pvm.StatusPanic, Exit: pvm.Exit{Status: pvm.StatusPanic, GasLeft: gas, Err: err}}, nil
 	}
 	m.Host = hc
 	text := map[uint32]string{}
