@@ -202,3 +202,31 @@ b: .zero 100
 		Expect(linkErr(memset, "t").Kind).To(Equal(link.ErrUnsupportedInstruction))
 	})
 })
+
+var _ = Describe("heap", func() {
+	It("gives C code a zeroed heap above the data with pvm_heap_base and HeapPages", func() {
+		ins := compileSource("heap.c", `#include "pvm.h"
+static uint64_t data_word = 3;
+static uint8_t bss_bytes[5000];
+uint64_t heap(uint64_t n) {
+    uint64_t *h = pvm_heap_base();
+    bss_bytes[4999] = 1;
+    for (uint64_t i = 0; i < n; i++) h[i] = i * data_word;   /* writes the whole heap */
+    uint64_t s = 0;
+    for (uint64_t i = 0; i < n; i++) s += h[i];
+    return s + bss_bytes[4999] + (uint64_t)h % 8;
+}
+`)
+		for _, p := range profiles {
+			res, err := link.Link(ins, link.Options{Profile: p, Entries: []string{"heap"}, HeapPages: 4})
+			Expect(err).NotTo(HaveOccurred())
+			// The heap holds at least 4 pages above the data; fill 4 pages' worth of words.
+			n := uint64(4 * 4096 / 8)
+			Expect(call(res, p, "heap", nil, n).Regs[7]).To(Equal(3*n*(n-1)/2 + 1))
+			m, err := pvm.InitStandard(decode(p, res.Program.Code), res.Program, 0, nil, testGas)
+			Expect(err).NotTo(HaveOccurred())
+			m.Regs[7] = n + 1024 // past the mapped heap: a fault, ending the invocation as a panic
+			Expect(m.RunInvocation(nil).Status).To(Equal(pvm.StatusPanic))
+		}
+	})
+})

@@ -140,6 +140,18 @@ struct pvm_metadata_v2 {
                 :);                                                                              \
     }
 
+/*
+ * pvm_heap_base(): the first address after the program's data and bss (polkavm's
+ * heap_base instruction, custom-0 funct3 3; the linker fills in the value). With
+ * `--heap-pages N` the bytes [heap_base, align4096(heap_base) + N*4096) are mapped
+ * read-write and zero, ready for a bump allocator.
+ */
+static inline void *pvm_heap_base(void) {
+    void *p;
+    __asm__(".insn r 0x0b, 3, 0, %0, x0, x0" : "=r"(p));
+    return p;
+}
+
 /* PVM_TRAP(): stop the machine with a panic. */
 #define PVM_TRAP() __builtin_trap()
 
