@@ -168,6 +168,19 @@ func noop() {
 	ok("noop/no-accounts", p, "returns 0 without touching anything", nil, nil, nil)
 	ok("noop/with-accounts", p, "accounts are serialized and read back unchanged: empty diff", []byte{1, 2, 3},
 		[]acct{owned(p, "a", 100, []byte{1, 2}), {key: key("noop/b"), owner: system, lamports: 5, signer: true}}, nil)
+	var many []acct
+	for i := 0; i < 24; i++ {
+		a := owned(p, fmt.Sprintf("many-%d", i), uint64(1000+i), seq(i*13))
+		a.signer = i%3 == 0
+		a.writable = i%2 == 0
+		many = append(many, a)
+		if i%5 == 4 {
+			many = append(many, many[i/2]) // duplicates, pointing back at earlier accounts
+		}
+	}
+	ok("noop/many-accounts", p, "24 accounts (data 0..299 bytes) and 4 duplicates: serialized, unchanged", nil, many, nil)
+	ok("noop/large-account", p, "one account with 100 KiB of (zero) data", nil, []acct{owned(p, "large", 1, make([]byte, 100*1024))}, nil)
+	ok("noop/large-instruction-data", p, "1232 bytes of instruction data (a full packet)", seq(1232), nil, nil)
 	ok("noop/duplicate-accounts", p, "a repeated key is a duplicate account (back-reference in the input)", nil,
 		[]acct{owned(p, "a", 100, []byte{1}), owned(p, "a", 100, []byte{1})}, nil)
 }
@@ -316,6 +329,9 @@ func hashing() {
 		b := blake3.Sum256(m)
 		ok("hashing/blake3-"+n, p, "sol_blake3 of "+strconv.Quote(abbrev(m)), cat([]byte{2}, m), nil, b[:])
 	}
+	big := seq(1200)
+	bs := sha256.Sum256(big)
+	ok("hashing/sha256-1200-bytes", p, "sol_sha256 of 1200 bytes 01 02 03 ...", cat([]byte{0}, big), nil, bs[:])
 	s := sha256.Sum256([]byte("hello, world"))
 	ok("hashing/sha256-two-slices", p, "two slices hash like their concatenation", cat([]byte{3}, []byte("hello, world")), nil, s[:])
 	fail("hashing/bad-op", p, "InvalidInstructionData", []byte{7, 1}, nil, "InvalidInstructionData")
@@ -508,6 +524,8 @@ func realloc() {
 	ok("realloc/shrink", p, "100 -> 10 bytes", ix(0, 10), []acct{acc(100)}, nil)
 	ok("realloc/shrink-to-zero", p, "16 -> 0 bytes", ix(1, 0), []acct{acc(16)}, nil)
 	ok("realloc/grow-max", p, "grow by exactly MAX_PERMITTED_DATA_INCREASE (10240)", ix(0, 16+10240), []acct{acc(16)}, nil)
+	big := owned(p, "acc", 5_000_000, make([]byte, 64*1024))
+	ok("realloc/grow-large-account", p, "64 KiB -> 64 KiB + 10240 bytes", ix(0, 64*1024+10240), []acct{big}, nil)
 	fail("realloc/grow-too-much-checked", p, "the program refuses growth over 10 KiB: InvalidArgument", ix(0, 16+10241), []acct{acc(16)}, "InvalidArgument")
 	fail("realloc/grow-too-much-unchecked", p, "the runtime refuses growth over 10 KiB: InvalidRealloc", ix(1, 16+10241), []acct{acc(16)}, "InvalidRealloc")
 	na := acc(4)
