@@ -99,7 +99,7 @@ var _ = Describe("C programs on the Go PVM", func() {
 	Describe("integer arithmetic (arith.c)", Ordered, func() {
 		var r linked
 		BeforeAll(func() {
-			r = build([]string{"arith.c"}, []string{"op_u8", "op_i8", "op_u16", "op_i16", "op_u32", "op_i32", "op_u64", "op_i64", "mulhu", "mulh", "mulhsu", "mixed"})
+			r = build([]string{"arith.c"}, []string{"op_u8", "op_i8", "op_u16", "op_i16", "op_u32", "op_i32", "op_u64", "op_i64", "mulhu", "mulh", "mulhsu", "mixed", "div128"})
 		})
 		It("computes 8-bit ops", func() {
 			checkWidth[uint8](r, "op_u8", 8, false, rng)
@@ -130,6 +130,61 @@ var _ = Describe("C programs on the Go PVM", func() {
 					Expect(call(r[p], p, "mulhu", nil, a, b).Regs[7]).To(Equal(mulhRef(ua, ub)))
 					Expect(call(r[p], p, "mulh", nil, a, b).Regs[7]).To(Equal(mulhRef(sa, sb)))
 					Expect(call(r[p], p, "mulhsu", nil, a, b).Regs[7]).To(Equal(mulhRef(sa, ub)))
+				}
+			}
+		})
+		It("divides 128-bit integers with libc's __udivti3 and friends", func() {
+			mod128 := new(big.Int).Lsh(big.NewInt(1), 128)
+			toBytes := func(v *big.Int) []byte {
+				v = new(big.Int).Mod(v, mod128)
+				b := make([]byte, 16)
+				v.FillBytes(b)
+				for i, j := 0, 15; i < j; i, j = i+1, j-1 {
+					b[i], b[j] = b[j], b[i]
+				}
+				return b
+			}
+			fromBytes := func(b []byte) *big.Int {
+				r := make([]byte, 16)
+				for i := range r {
+					r[i] = b[15-i]
+				}
+				return new(big.Int).SetBytes(r)
+			}
+			signed := func(b []byte) *big.Int {
+				v := fromBytes(b)
+				if b[15]&0x80 != 0 {
+					v.Sub(v, mod128)
+				}
+				return v
+			}
+			for _, p := range profiles {
+				for k := range 40 {
+					a, b := make([]byte, 16), make([]byte, 16)
+					for i := range a {
+						a[i], b[i] = byte(rng.Uint32()), byte(rng.Uint32())
+					}
+					switch k % 4 { // small divisors, small dividends and 64-bit operands as well
+					case 1:
+						clear(b[8:])
+					case 2:
+						clear(a[8:])
+						clear(b[8:])
+					case 3:
+						clear(b[3:])
+					}
+					if fromBytes(b).Sign() == 0 {
+						b[0] = 1
+					}
+					out := callArg(r[p], p, "div128", append(append([]byte{}, a...), b...), nil).Output
+					ua, ub := fromBytes(a), fromBytes(b)
+					sa, sb := signed(a), signed(b)
+					q, m := new(big.Int).QuoRem(ua, ub, new(big.Int))
+					sq, sm := new(big.Int).QuoRem(sa, sb, new(big.Int)) // truncated, like C
+					Expect(out[0:16]).To(Equal(toBytes(q)))
+					Expect(out[16:32]).To(Equal(toBytes(m)))
+					Expect(out[32:48]).To(Equal(toBytes(sq)))
+					Expect(out[48:64]).To(Equal(toBytes(sm)))
 				}
 			}
 		})

@@ -1,7 +1,8 @@
 /*
  * libc.c — the freestanding libc subset PVM guests link with: memcpy, memmove,
  * memset, memcmp (clang emits calls to them for struct copies and large
- * initialisers even with -ffreestanding).
+ * initialisers even with -ffreestanding), plus the 128-bit division helpers
+ * __udivti3, __umodti3, __divti3, __modti3.
  *
  * Compiled with -fno-builtin so that the loops below are not turned back into
  * calls to themselves. Word-at-a-time when the pointers allow it: on the PVM
@@ -116,4 +117,67 @@ int memcmp(const void *a, const void *b, size_t n) {
             return *x < *y ? -1 : 1;
     }
     return 0;
+}
+
+/*
+ * 128-bit division and remainder: the only compiler-rt helpers clang-19 calls for
+ * RV64IMAC code (for unsigned __int128 / and %). Shift-and-subtract, with a native
+ * 64-bit fast path.
+ */
+typedef unsigned __int128 pvm_u128;
+typedef __int128 pvm_i128;
+
+static int pvm_clz128(pvm_u128 x) {
+    uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+    return hi ? __builtin_clzll(hi) : 64 + __builtin_clzll(lo);
+}
+
+static pvm_u128 pvm_udivmod128(pvm_u128 n, pvm_u128 d, pvm_u128 *rem) {
+    if (d == 0)
+        __builtin_trap(); /* undefined in C; a panic is the honest answer */
+    if ((n >> 64) == 0 && (d >> 64) == 0) {
+        uint64_t a = (uint64_t)n, b = (uint64_t)d;
+        *rem = a % b;
+        return a / b;
+    }
+    if (n < d) {
+        *rem = n;
+        return 0;
+    }
+    int shift = pvm_clz128(d) - pvm_clz128(n);
+    d <<= shift;
+    pvm_u128 q = 0;
+    for (int i = 0; i <= shift; i++) {
+        q <<= 1;
+        if (n >= d) {
+            n -= d;
+            q |= 1;
+        }
+        d >>= 1;
+    }
+    *rem = n;
+    return q;
+}
+
+pvm_u128 __udivti3(pvm_u128 a, pvm_u128 b) {
+    pvm_u128 r;
+    return pvm_udivmod128(a, b, &r);
+}
+
+pvm_u128 __umodti3(pvm_u128 a, pvm_u128 b) {
+    pvm_u128 r;
+    pvm_udivmod128(a, b, &r);
+    return r;
+}
+
+pvm_i128 __divti3(pvm_i128 a, pvm_i128 b) {
+    pvm_u128 ua = a < 0 ? -(pvm_u128)a : (pvm_u128)a, ub = b < 0 ? -(pvm_u128)b : (pvm_u128)b, r;
+    pvm_u128 q = pvm_udivmod128(ua, ub, &r);
+    return (pvm_i128)(((a < 0) != (b < 0)) ? -q : q);
+}
+
+pvm_i128 __modti3(pvm_i128 a, pvm_i128 b) {
+    pvm_u128 ua = a < 0 ? -(pvm_u128)a : (pvm_u128)a, ub = b < 0 ? -(pvm_u128)b : (pvm_u128)b, r;
+    pvm_udivmod128(ua, ub, &r);
+    return (pvm_i128)(a < 0 ? -r : r);
 }

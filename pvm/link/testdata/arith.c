@@ -50,3 +50,18 @@ int64_t mixed(int8_t a, uint16_t b, int32_t c, uint64_t d) {
     int16_t s = (int16_t)((uint16_t)a << 9);
     return (int64_t)((uint64_t)z + d / ((uint64_t)b | 1) - d % 97 + (uint64_t)(int64_t)s);
 }
+
+/* 128-bit division and remainder (libc.c's __udivti3 & co.): the argument is a and b,
+ * 16 bytes little-endian each; the output is a/b, a%b unsigned, then a/b, a%b signed. */
+pvm_result div128(const uint8_t *arg, uint64_t len) {
+    static unsigned __int128 out[4];
+    unsigned __int128 a, b;
+    if (len < 32) return pvm_output(out, 0);
+    memcpy(&a, arg, 16);
+    memcpy(&b, arg + 16, 16);
+    out[0] = a / b;
+    out[1] = a % b;
+    out[2] = (unsigned __int128)((__int128)a / (__int128)b);
+    out[3] = (unsigned __int128)((__int128)a % (__int128)b);
+    return pvm_output(out, sizeof out);
+}
