@@ -45,7 +45,7 @@ PVM_EXPORT(uint64_t, f, uint8_t *, const uint8_t *, uint64_t)
 			const efRVE = 0x8
 			Expect(f.FileHeader.Entry).To(BeZero())
 			flags := uint32(in.Data[0x30]) | uint32(in.Data[0x31])<<8
-			Expect(flags & efRVE).NotTo(BeZero(), "lp64e sets EF_RISCV_RVE")
+			Expect(flags&efRVE).NotTo(BeZero(), "lp64e sets EF_RISCV_RVE")
 		}
 		f, _ := elf.NewFile(bytes.NewReader(ins[0].Data))
 		Expect(f.Section(".polkavm_exports")).NotTo(BeNil())
