@@ -44,32 +44,47 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzRun executes arbitrary programs with bounded gas: no panic, no hang, memory bounded
-// by what the program can touch, and the same result twice.
+// by what the program can touch, and the same result from Run and from single Steps.
 func FuzzRun(f *testing.F) {
 	f.Add(sampleProgram, uint8(0), uint64(0))
 	f.Add([]byte{0, 0, 3, 190, 135, 9, 1}, uint8(1), uint64(7))
 	f.Add(mustProgramBytes(aluLoop()), uint8(2), uint64(5))
-	f.Add(mustProgramBytes(memLoop()), uint8(1), uint64(3))
+	f.Add(mustProgramBytes(memLoop()), uint8(5), uint64(3))
 	f.Fuzz(func(t *testing.T, blob []byte, profile uint8, a0 uint64) {
 		p, err := pvm.ParseProgram(blob)
 		if err != nil {
 			return
 		}
 		prof := pvm.Profile(profile % 3)
-		d, err := pvm.DecodeWith(prof, p, pvm.Options{AllowInvalidOpcodes: true})
+		opts := pvm.Options{AllowInvalidOpcodes: true, PerInstructionGas: profile&4 != 0, StrictBranches: profile&8 != 0}
+		d, err := pvm.DecodeWith(prof, p, opts)
 		if err != nil {
 			return
 		}
-		run := func() (pvm.Exit, [13]uint64, []pvm.Chunk) {
+		type result struct {
+			exits []pvm.Exit
+			regs  [13]uint64
+			n     uint64
+			mem   int
+		}
+		run := func(stepped bool) result {
 			mem := pvm.NewMemory()
 			mem.Map(0x20000, 0x20000, pvm.AccessWrite)
 			mem.Map(0x40000, pvm.PageSize, pvm.AccessRead)
 			m := pvm.NewMachine(d, mem, 20000)
 			m.Regs[0], m.Regs[7], m.Regs[8] = pvm.HaltAddress, a0, 0x20000
 			m.HeapBase, m.MaxHeapSize = 0x100000, 1<<20
-			var ex pvm.Exit
+			var r result
 			for i := 0; i < 8; i++ { // resume through host calls and faults
-				ex = m.Run()
+				var ex pvm.Exit
+				if stepped {
+					for done := false; !done; {
+						ex, done = m.Step()
+					}
+				} else {
+					ex = m.Run()
+				}
+				r.exits = append(r.exits, ex)
 				if ex.Status == pvm.StatusPageFault {
 					m.Mem.Map(ex.FaultAddr, pvm.PageSize, pvm.AccessWrite)
 					continue
@@ -84,12 +99,17 @@ func FuzzRun(f *testing.F) {
 			if n := m.Mem.MappedPages(); n > 64+8+256 {
 				t.Fatalf("%d pages allocated", n)
 			}
-			return ex, m.Regs, m.Mem.NonZeroRuns()
+			r.regs, r.n, r.mem = m.Regs, m.Instructions, len(m.Mem.NonZeroRuns())
+			return r
 		}
-		e1, r1, m1 := run()
-		e2, r2, m2 := run()
-		if e1 != e2 || r1 != r2 || len(m1) != len(m2) {
-			t.Fatalf("non-deterministic: %+v vs %+v", e1, e2)
+		r1, r2 := run(false), run(true)
+		if len(r1.exits) != len(r2.exits) || r1.regs != r2.regs || r1.n != r2.n || r1.mem != r2.mem {
+			t.Fatalf("Run and Step disagree: %+v vs %+v", r1, r2)
+		}
+		for i := range r1.exits {
+			if r1.exits[i] != r2.exits[i] {
+				t.Fatalf("exit %d: Run %+v, Step %+v", i, r1.exits[i], r2.exits[i])
+			}
 		}
 	})
 }
