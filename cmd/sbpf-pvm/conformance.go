@@ -59,7 +59,7 @@ type cfFlags struct {
 func (f *cfFlags) register(cmd *cobra.Command, repeat, warmup, jobs int) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.corpus, "corpus", "corpus/cases", "directory of case files (*.yaml, searched recursively)")
-	fl.StringSliceVar(&f.runners, "runners", nil, "runners to run, comma-separated (default: every registered runner: "+strings.Join(harness.Registered(), ",")+")")
+	fl.StringSliceVar(&f.runners, "runners", nil, "runners to run, comma-separated (default: every registered runner: native, interp-svc, transpiled)")
 	fl.StringArrayVar(&f.filter, "filter", nil, "run only cases whose name matches this glob (repeatable; \"*\" stops at \"/\", \"dir/**\" matches below dir)")
 	fl.IntVar(&f.repeat, "repeat", repeat, "timed runs per case and runner; the reported wall time is their median")
 	fl.IntVar(&f.warmup, "warmup", warmup, "untimed runs before the timed ones")
