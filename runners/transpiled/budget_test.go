@@ -1,0 +1,68 @@
+package transpiled_test
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+)
+
+// A program whose blocks mix plain ALU instructions with ones that can fault (loads,
+// stores, divisions), syscalls, calls and a loop, so that the budget runs out at every
+// position of every kind of segment.
+var budgetProgram = fmt.Sprintf(`
+	mov64 r6, r1
+	mov64 r7, 3
+	mov64 r8, 0
+loop:
+	add64 r8, 1
+	ldxdw r2, [r6+%d]
+	mov64 r3, 7
+	div64 r2, r3
+	stxdw [r10-8], r2
+	xor64 r2, 0x55
+	ldxdw r4, [r10-8]
+	call helper
+	add64 r4, r0
+	lddw r5, 0x1234567890
+	sub64 r7, 1
+	jne r7, 0, loop
+	mov64 r1, r8
+	mov64 r2, r4
+	syscall sol_log_64_
+	stxb [r6+%d], r8
+	mov64 r0, 0
+	exit
+helper:
+	mov64 r0, r4
+	mul64 r0, 3
+	stdw [r10-16], 9
+	ldxdw r1, [r10-16]
+	add64 r0, r1
+	exit`, inLamports, inData)
+
+var _ = Describe("compute budget exhaustion", func() {
+	It("stops at exactly the native instruction for every budget up to the program's need", func() {
+		full := runNative(newCase("budget", budgetProgram, sbpf.V0, 100000))
+		Expect(full.Status).To(Equal(runners.StatusSuccess))
+		need := full.ComputeUnits
+		Expect(need).To(BeNumerically(">", 100))
+		for b := uint64(1); b <= need+1; b++ {
+			want := expectAgreement(newCase("budget", budgetProgram, sbpf.V0, b))
+			if b < need {
+				Expect(want.Status).To(Equal(runners.StatusFailure), "budget %d", b)
+			}
+		}
+	})
+
+	It("agrees at every budget on v3 (static syscalls, fixed frames without gaps)", func() {
+		full := runNative(newCase("budget-v3", budgetProgram, sbpf.V3, 100000))
+		Expect(full.Status).To(Equal(runners.StatusSuccess))
+		for b := uint64(1); b <= full.ComputeUnits; b += 3 {
+			expectAgreement(newCase("budget-v3", budgetProgram, sbpf.V3, b))
+		}
+	})
+})
