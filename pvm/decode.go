@@ -55,15 +55,16 @@ type Decoded struct {
 	Program *Program
 	Opts    Options
 
-	ins       []instr  // len = instruction count + 1 (the opEnd sentinel)
-	idx       []int32  // pc -> instruction index, for pc in [0, len(code)]; -1 elsewhere
-	isStart   []bool   // per index: a valid jump target (in ϖ)
-	blockOf   []uint32 // per index: index of the largest block start <= it (L)
-	cost      []int64  // per index: gas of the block entered at this index (entry points only)
-	jump      []uint32 // jump table entry -> instruction index or noTarget
-	trapCost  int64    // cost of a lone trap block
-	lowPanic  uint32
-	Decodings int // number of instructions (excluding the sentinel)
+	ins      []instr  // len = instruction count + 1 (the opEnd sentinel)
+	idx      []int32  // pc -> instruction index, for pc in [0, len(code)]; -1 elsewhere
+	isStart  []bool   // per index: a valid jump target (in ϖ)
+	blockOf  []uint32 // per index: index of the largest block start <= it (L)
+	cost     []int64  // per index: gas of the block entered at this index (entry points only)
+	jump     []uint32 // jump table entry -> instruction index or noTarget
+	lowPanic uint32
+	// NumInstructions counts decoded instruction positions (invalid opcodes and skip gaps
+	// included, the end-of-code sentinel excluded).
+	NumInstructions int
 }
 
 // Decode decodes and validates prog for profile p with default options.
@@ -133,12 +134,12 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 			gapAt, hasGap = next, true
 		}
 	}
-	d.Decodings = len(d.ins)
+	d.NumInstructions = len(d.ins)
 	d.idx[n] = int32(len(d.ins))
 	d.ins = append(d.ins, instr{op: opEnd, pc: n, target: noTarget})
 	if p == GP080 && !opts.AllowInvalidOpcodes {
 		// v_blob: the instruction chain from 0 must only meet marked instruction starts.
-		for i := 0; i < d.Decodings; i++ {
+		for i := 0; i < d.NumInstructions; i++ {
 			if d.ins[i].op == opGap {
 				return nil, formatErr("program blob", -1, ErrBadBitmask, "no instruction start within %d bytes before pc %d", MaxSkip, d.ins[i].pc)
 			}
@@ -201,7 +202,6 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 	}
 	d.cost = make([]int64, cnt)
 	gm := newGasModel(d)
-	d.trapCost = gm.trapCost()
 	if opts.PerInstructionGas {
 		for i := range d.cost {
 			d.cost[i] = 1
@@ -273,8 +273,8 @@ func (d *Decoded) BlockStarts() []uint32 {
 // Instructions returns every decoded instruction position in pc order with its
 // instruction (invalid opcodes and skip gaps are reported as Valid = false).
 func (d *Decoded) Instructions() []DecodedInst {
-	out := make([]DecodedInst, 0, d.Decodings)
-	for i := 0; i < d.Decodings; i++ {
+	out := make([]DecodedInst, 0, d.NumInstructions)
+	for i := 0; i < d.NumInstructions; i++ {
 		in := d.ins[i]
 		di := DecodedInst{PC: in.pc, BlockStart: d.isStart[i], Valid: in.op < NumOpcodes}
 		if i+1 < len(d.ins) {
@@ -307,7 +307,7 @@ type DecodedInst struct {
 // target and jump-table entry is a block start, and no instruction start holds an invalid
 // opcode. Each problem is a typed error (ErrBadTarget, ErrInvalidOpcode).
 func (d *Decoded) Verify() error {
-	for i := 0; i < d.Decodings; i++ {
+	for i := 0; i < d.NumInstructions; i++ {
 		in := d.ins[i]
 		switch {
 		case in.op == opInvalid:

@@ -19,14 +19,6 @@ func newGasModel(d *Decoded) *gasModel {
 	return g
 }
 
-// trapCost is the cost of a block holding a single trap.
-func (g *gasModel) trapCost() int64 {
-	if g.pipeline {
-		return 2
-	}
-	return 1
-}
-
 // blockCost prices the block entered at instruction index i: from i to the first
 // terminator (an invalid opcode, a gap or the end of the code count as trap).
 func (g *gasModel) blockCost(i int) int64 {

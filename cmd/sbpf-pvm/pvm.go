@@ -372,7 +372,7 @@ func pvmcDisasm(cmd *cobra.Command, args []string) error {
 	sp := l.sp
 	fmt.Fprintf(w, "; %s, profile %s\n", l.format, p)
 	fmt.Fprintf(w, "; ro %d bytes, rw %d bytes, heap pages %d, stack %d bytes\n", len(sp.RO), len(sp.RW), sp.HeapPages, sp.StackSize)
-	fmt.Fprintf(w, "; code %d bytes, %d instructions, %d jump table entries\n", len(sp.Code.Code), d.Decodings, len(sp.Code.JumpTable))
+	fmt.Fprintf(w, "; code %d bytes, %d instructions, %d jump table entries\n", len(sp.Code.Code), d.NumInstructions, len(sp.Code.JumpTable))
 	if l.module != nil {
 		for _, e := range l.module.Exports {
 			fmt.Fprintf(w, "; export %s = pc %d\n", e.Name, e.PC)
