@@ -62,13 +62,22 @@ func (p *Program) IsInstructionStart(i uint32) bool {
 
 // ParseProgram splits a program blob (spec §4.1) and checks its framing: header limits,
 // exact length, bitmask length and zero padding. It does not look at the instructions;
-// Decode does that.
-func ParseProgram(blob []byte) (*Program, error) {
+// Decode does that. Over-long varints are accepted, as polkavm does.
+func ParseProgram(blob []byte) (*Program, error) { return parseProgram(blob, false) }
+
+// ParseProgramStrict is ParseProgram that also rejects non-canonical (over-long) varints
+// in the header, following the Gray Paper's unique-decoding wording (ErrNonCanonical).
+func ParseProgramStrict(blob []byte) (*Program, error) { return parseProgram(blob, true) }
+
+func parseProgram(blob []byte, strict bool) (*Program, error) {
 	const what = "program blob"
 	off := 0
 	nj, n := readVarint(blob)
 	if n == 0 {
 		return nil, formatErr(what, off, ErrTruncated, "jump table length")
+	}
+	if strict && len(AppendVarint(nil, nj)) != n {
+		return nil, formatErr(what, off, ErrNonCanonical, "jump table length %d in %d bytes", nj, n)
 	}
 	off += n
 	if nj > MaxJumpTableEntries {
@@ -88,6 +97,9 @@ func ParseProgram(blob []byte) (*Program, error) {
 	nc, n := readVarint(blob[off:])
 	if n == 0 {
 		return nil, formatErr(what, off, ErrTruncated, "code length")
+	}
+	if strict && len(AppendVarint(nil, nc)) != n {
+		return nil, formatErr(what, off, ErrNonCanonical, "code length %d in %d bytes", nc, n)
 	}
 	if nc > MaxCodeLen {
 		return nil, formatErr(what, off, ErrTooLarge, "code length %d (max %d)", nc, MaxCodeLen)

@@ -65,6 +65,16 @@ var _ = Describe("program blobs", func() {
 		Entry("code length beyond the input", []byte{0, 0, 0xBF, 0xFF, 0}, pvm.ErrTruncated),
 	)
 
+	It("accepts over-long varints unless strict", func() {
+		blob := []byte{0x80, 0x00, 0, 1, 0, 1} // |j| = 0 written in two bytes
+		_, err := pvm.ParseProgram(blob)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = pvm.ParseProgramStrict(blob)
+		Expect(err).To(MatchError(pvm.ErrNonCanonical))
+		_, err = pvm.ParseProgramStrict(sampleProgram)
+		Expect(err).NotTo(HaveOccurred())
+	})
+
 	It("accepts a jump into the middle of an instruction but Verify reports it and a jump there panics", func() {
 		// load_imm a0, 0x1234 (4 bytes at 0), trap at 4; jump table entry 2 = inside load_imm.
 		code, mask, err := pvm.AppendInst(pvm.GP072, nil, nil, 0, pvm.Inst{Op: pvm.OpLoadImm, Ra: 7, Imm: 0x1234})
