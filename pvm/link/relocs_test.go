@@ -2,14 +2,19 @@ package link_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"debug/elf"
 	"encoding/binary"
 	"math/bits"
+	"os"
+	"os/exec"
+	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
+	"github.com/sbpf-pvm/sbpf-pvm/pvm/guest"
 	"github.com/sbpf-pvm/sbpf-pvm/pvm/link"
 )
 
@@ -227,6 +232,26 @@ uint64_t heap(uint64_t n) {
 			Expect(err).NotTo(HaveOccurred())
 			m.Regs[7] = n + 1024 // past the mapped heap: a fault, ending the invocation as a panic
 			Expect(m.RunInvocation(nil).Status).To(Equal(pvm.StatusPanic))
+		}
+	})
+})
+
+var _ = Describe("LLVM IR input", func() {
+	It("compiles and links .ll files (the transpiler's path) like C", func() {
+		clang, err := guest.FindClang("")
+		Expect(err).NotTo(HaveOccurred())
+		dir := GinkgoT().TempDir()
+		ll := filepath.Join(dir, "sha256.ll")
+		sdk := filepath.Join(dir, "sdk")
+		Expect(os.MkdirAll(sdk, 0o755)).To(Succeed())
+		Expect(guest.WriteSDK(sdk)).To(Succeed())
+		out, err := exec.Command(clang, "--target=riscv64-unknown-none-elf", "-march=rv64emac", "-mabi=lp64e", "-O2",
+			"-ffreestanding", "-I", sdk, "-S", "-emit-llvm", filepath.Join("testdata", "sha256.c"), "-o", ll).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		r := linkAll(compile([]string{ll}), "sha256")
+		for _, p := range profiles {
+			want := sha256.Sum256([]byte("abc"))
+			Expect(callArg(r[p], p, "sha256", []byte("abc"), nil).Output).To(Equal(want[:]))
 		}
 	})
 })
