@@ -108,7 +108,12 @@ var _ = Describe("Verdict", func() {
 		Expect(*p0.BreakEvenGas).To(BeNumerically("~", 50e6*harness.CompileGasPerNS/(36000*64), 1e-9))
 		Expect(*v.JAM.MaxInterpGas).To(Equal(int64(40000 * 128)))
 		Expect(*v.JAM.FitsAccumulate).To(BeTrue())
-		Expect(*v.JAM.FullTxGas).To(BeNumerically("~", 1_400_000*40000*128/1234.0, 1))
+		// The fakes put half the gas in the execution phase: marginal = 20000 × size / CU,
+		// fixed = the other half.
+		Expect(*v.Approaches[0].MedianExecGasPerCU).To(BeNumerically("~", 20000*96/1234.0, 1e-6))
+		Expect(*v.Approaches[0].WorstExecGasPerCU).To(BeNumerically("~", 20000*128/1234.0, 1e-6))
+		Expect(*v.Approaches[0].MaxFixedGas).To(Equal(int64(20000 * 128)))
+		Expect(*v.JAM.FullTxGas).To(BeNumerically("~", 20000*128+1_400_000*20000*128/1234.0, 1))
 		Expect(*v.JAM.FullTxFitsAccumulate).To(BeFalse())
 		Expect(*v.JAM.BlobsFitCodeSize).To(BeTrue())
 		Expect(v.Lines).To(HaveLen(5))

@@ -47,13 +47,57 @@ type Verdict struct {
 	Lines         []VerdictLine     `json:"lines"`
 }
 
-// ApproachVerdict is the gas per CU of one PVM approach.
+// ApproachVerdict is the gas per CU of one PVM approach: over all cases (what a case
+// costs, fixed costs included) and, for the marginal rate, the execution phase alone
+// over the cases with at least MinRateCU compute units.
 type ApproachVerdict struct {
-	Runner         string   `json:"runner"`
-	Cases          int      `json:"cases"`
-	MedianGasPerCU *float64 `json:"median_gas_per_cu"`
-	WorstGasPerCU  *float64 `json:"worst_gas_per_cu"`
-	WorstCase      string   `json:"worst_case"`
+	Runner             string   `json:"runner"`
+	Cases              int      `json:"cases"`
+	MedianGasPerCU     *float64 `json:"median_gas_per_cu"`
+	WorstGasPerCU      *float64 `json:"worst_gas_per_cu"`
+	WorstCase          string   `json:"worst_case"`
+	MedianExecGasPerCU *float64 `json:"median_exec_gas_per_cu"`
+	WorstExecGasPerCU  *float64 `json:"worst_exec_gas_per_cu"`
+	WorstExecCase      string   `json:"worst_exec_case"`
+	// MaxFixedGas is the largest gas spent outside the execution phase (load,
+	// serialization, diff).
+	MaxFixedGas *int64 `json:"max_fixed_gas"`
+}
+
+// MinRateCU is the fewest compute units a case needs to count towards the marginal gas
+// per CU: below it, fixed per-call costs inside the execution phase dominate the ratio.
+const MinRateCU = 1000
+
+// approachRates computes the execution-phase rates of one runner. Without an execution
+// phase in the gas report the total stands in for it.
+func approachRates(s *Summary, a *ApproachVerdict) {
+	var rates []float64
+	for i := range s.Cases {
+		cr := s.Cases[i].Result(a.Runner)
+		if cr == nil || cr.Result == nil || cr.Result.Gas == nil {
+			continue
+		}
+		r := cr.Result
+		exec := r.Gas.Execute
+		if exec == 0 {
+			exec = r.Gas.Total
+		}
+		fixed := r.Gas.Total - exec
+		if a.MaxFixedGas == nil || fixed > *a.MaxFixedGas {
+			a.MaxFixedGas = ptrI(fixed)
+		}
+		if r.ComputeUnits < MinRateCU {
+			continue
+		}
+		rate := float64(exec) / float64(r.ComputeUnits)
+		rates = append(rates, rate)
+		if a.WorstExecGasPerCU == nil || rate > *a.WorstExecGasPerCU {
+			a.WorstExecGasPerCU, a.WorstExecCase = ptrF(rate), s.Cases[i].Name
+		}
+	}
+	if x, ok := median(rates); ok {
+		a.MedianExecGasPerCU = ptrF(x)
+	}
 }
 
 // JAMVerdict compares the interpreter service with JAM's limits.
@@ -63,8 +107,9 @@ type JAMVerdict struct {
 	MaxInterpGasCase string    `json:"max_interp_gas_case"`
 	FitsAccumulate   *bool     `json:"fits_accumulate"`
 	FitsRefine       *bool     `json:"fits_refine"`
-	// FullTxGas is MaxTxComputeUnits × the interpreter's worst gas per CU: the gas a
-	// transaction using its whole compute budget would need.
+	// FullTxGas is the gas a transaction using its whole compute budget would need:
+	// the interpreter's largest fixed gas + MaxTxComputeUnits × its worst marginal
+	// (execution-phase) gas per CU.
 	FullTxGas            *float64 `json:"full_tx_gas"`
 	FullTxFitsAccumulate *bool    `json:"full_tx_fits_accumulate"`
 	FullTxFitsRefine     *bool    `json:"full_tx_fits_refine"`
@@ -113,17 +158,25 @@ func ComputeVerdict(s *Summary) Verdict {
 			continue
 		}
 		a := ApproachVerdict{Runner: n, Cases: m.Results, MedianGasPerCU: m.MedianGasPerCU, WorstGasPerCU: m.WorstGasPerCU, WorstCase: m.WorstGasPerCUCase}
+		approachRates(s, &a)
 		v.Approaches = append(v.Approaches, a)
 		if a.MedianGasPerCU == nil {
 			gpcAnswers = append(gpcAnswers, n+": no gas reported")
 			continue
 		}
-		gpcAnswers = append(gpcAnswers, fmt.Sprintf("%s: median %.2f, worst %.2f (%s)", n, *a.MedianGasPerCU, *a.WorstGasPerCU, a.WorstCase))
+		ans := fmt.Sprintf("%s: median %.2f, worst %.2f (%s)", n, *a.MedianGasPerCU, *a.WorstGasPerCU, a.WorstCase)
+		if a.MedianExecGasPerCU != nil {
+			ans += fmt.Sprintf("; marginal median %.2f, worst %.2f (%s)", *a.MedianExecGasPerCU, *a.WorstExecGasPerCU, a.WorstExecCase)
+		} else {
+			ans += fmt.Sprintf("; marginal: no case with ≥ %d CU", MinRateCU)
+		}
+		gpcAnswers = append(gpcAnswers, ans)
 	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Gas per compute unit",
-		Formula:  "gas/CU(case) = PVM gas(case) / CU(case); median and max over the cases of each approach",
-		Answer:   strings.Join(gpcAnswers, "; "),
+		Formula: fmt.Sprintf("gas/CU(case) = PVM gas(case) / CU(case), median and max over the cases of each approach (fixed costs included); "+
+			"marginal = gas of the execution phase / CU over the cases with CU ≥ %d", MinRateCU),
+		Answer: strings.Join(gpcAnswers, "; "),
 	})
 
 	// 2. Break-even executions.
@@ -170,10 +223,12 @@ func ComputeVerdict(s *Summary) Verdict {
 			j.FitsAccumulate = ptrB(*m.MaxGas <= JAM.AccumulateGas)
 			j.FitsRefine = ptrB(*m.MaxGas <= JAM.RefineGas)
 		}
-		if m.WorstGasPerCU != nil {
-			j.FullTxGas = ptrF(float64(JAM.MaxTxComputeUnits) * *m.WorstGasPerCU)
-			j.FullTxFitsAccumulate = ptrB(*j.FullTxGas <= float64(JAM.AccumulateGas))
-			j.FullTxFitsRefine = ptrB(*j.FullTxGas <= float64(JAM.RefineGas))
+		for _, a := range v.Approaches {
+			if a.Runner == RunnerInterpSvc && a.WorstExecGasPerCU != nil && a.MaxFixedGas != nil {
+				j.FullTxGas = ptrF(float64(*a.MaxFixedGas) + float64(JAM.MaxTxComputeUnits)**a.WorstExecGasPerCU)
+				j.FullTxFitsAccumulate = ptrB(*j.FullTxGas <= float64(JAM.AccumulateGas))
+				j.FullTxFitsRefine = ptrB(*j.FullTxGas <= float64(JAM.RefineGas))
+			}
 		}
 		j.InterpBlobBytes = m.MaxBlobBytes
 	}
@@ -194,14 +249,15 @@ func ComputeVerdict(s *Summary) Verdict {
 		jam = fmt.Sprintf("largest case %s needs %d gas: %s G_A = %d (accumulate), %s G_R = %d (refine)",
 			j.MaxInterpGasCase, *j.MaxInterpGas, fitWord(*j.FitsAccumulate), JAM.AccumulateGas, fitWord(*j.FitsRefine), JAM.RefineGas)
 		if j.FullTxGas != nil {
-			jam += fmt.Sprintf("; a full %d-CU transaction at the worst gas/CU needs %.3g gas: %s G_A, %s G_R",
+			jam += fmt.Sprintf("; a full %d-CU transaction at the worst marginal gas/CU needs %.3g gas: %s G_A, %s G_R",
 				JAM.MaxTxComputeUnits, *j.FullTxGas, fitWord(*j.FullTxFitsAccumulate), fitWord(*j.FullTxFitsRefine))
 		}
 	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Does the interpreter service fit JAM's gas limits?",
-		Formula:  fmt.Sprintf("max_case gas_interp ≤ G_A (%d) and ≤ G_R (%d); full-budget gas = %d CU × worst gas/CU", JAM.AccumulateGas, JAM.RefineGas, JAM.MaxTxComputeUnits),
-		Answer:   jam,
+		Formula: fmt.Sprintf("max_case gas_interp ≤ G_A (%d) and ≤ G_R (%d); full-budget gas = max fixed gas (outside execution) + %d CU × worst marginal gas/CU",
+			JAM.AccumulateGas, JAM.RefineGas, JAM.MaxTxComputeUnits),
+		Answer: jam,
 	})
 	size := "not computable: no runner reported a blob size"
 	if j.BlobsFitCodeSize != nil {
