@@ -10,6 +10,9 @@ const (
 	opInvalid = NumOpcodes     // an invalid opcode byte at an instruction start
 	opGap     = NumOpcodes + 1 // a position reached through a skip capped at 24 (k = 0)
 	opEnd     = NumOpcodes + 2 // the implicit trap at pc = len(code)
+	// opBadBranch is a branch with a side that is not a block start, compiled to a trap
+	// under Options.StrictBranches (as polkavm's interpreter does).
+	opBadBranch = NumOpcodes + 3
 )
 
 const noTarget = ^uint32(0)
@@ -180,11 +183,6 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 				in.target = resolve(in.imm2)
 			}
 		}
-		if opts.StrictBranches && in.op < NumOpcodes && in.op.IsBranch() {
-			if in.target == noTarget || !d.isStart[i+1] {
-				in.op = opInvalid
-			}
-		}
 	}
 	d.jump = make([]uint32, len(prog.JumpTable))
 	for i, e := range prog.JumpTable {
@@ -202,16 +200,22 @@ func DecodeWith(p Profile, prog *Program, opts Options) (*Decoded, error) {
 	}
 	d.cost = make([]int64, cnt)
 	gm := newGasModel(d)
-	if opts.PerInstructionGas {
-		for i := range d.cost {
-			d.cost[i] = 1
-		}
-		return d, nil
-	}
 	for i := range d.ins {
-		entry := d.isStart[i] || i == 0 || (d.ins[i-1].op < NumOpcodes && d.ins[i-1].op.IsTerminator())
-		if entry {
+		switch {
+		case opts.PerInstructionGas:
+			d.cost[i] = 1
+		case d.isStart[i] || i == 0 || (d.ins[i-1].op < NumOpcodes && d.ins[i-1].op.IsTerminator()):
 			d.cost[i] = gm.blockCost(i)
+		}
+	}
+	// Priced as branches (polkavm's simulator sees the original instruction), executed as
+	// traps.
+	if opts.StrictBranches {
+		for i := range d.ins {
+			in := &d.ins[i]
+			if in.op < NumOpcodes && in.op.IsBranch() && (in.target == noTarget || !d.isStart[i+1]) {
+				in.op = opBadBranch
+			}
 		}
 	}
 	return d, nil
@@ -314,6 +318,8 @@ func (d *Decoded) Verify() error {
 			return formatErr("program blob", -1, ErrInvalidOpcode, "byte %d at pc %d", d.Program.Code[in.pc], in.pc)
 		case in.op == opGap:
 			return formatErr("program blob", -1, ErrBadBitmask, "skip longer than %d bytes before pc %d", MaxSkip, in.pc)
+		case in.op == opBadBranch:
+			return formatErr("program blob", -1, ErrBadTarget, "branch at pc %d has a side that is not a block start", in.pc)
 		}
 		f := in.op.Format()
 		if (f == FmtOffset || f == FmtRegImmOffset || f == FmtRegRegOffset) && in.target == noTarget {

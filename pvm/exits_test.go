@@ -251,6 +251,8 @@ var _ = Describe("exits and gas", func() {
 		ex = pvm.NewMachine(strict, nil, 1000).Run()
 		Expect(ex.Status).To(Equal(pvm.StatusPanic))
 		Expect(ex.PC).To(Equal(uint32(1)), "polkavm: the branch itself traps")
+		Expect(strict.GasBlocks()).To(Equal(lax.GasBlocks()), "priced as the branch it is")
+		Expect(strict.Verify()).To(MatchError(pvm.ErrBadTarget))
 	})
 
 	It("is deterministic", func() {
