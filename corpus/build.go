@@ -15,7 +15,7 @@ import (
 
 // Build compiles every program under root/programs the way `make corpus` does (C with
 // clang-19 and sbpf/link, assembly with sbpf/asm) and returns the shared objects by
-// program name. It writes nothing into the tree; clang's objects go to a temporary
+// program name; C programs are also linked for SBPF v3, as "<name>.v3". It writes nothing into the tree; clang's objects go to a temporary
 // directory. clang is the compiler binary ("clang-19" when empty).
 func Build(root, clang string) (map[string][]byte, error) {
 	if clang == "" {
@@ -54,6 +54,11 @@ func Build(root, clang string) (map[string][]byte, error) {
 				return nil, fmt.Errorf("corpus: %s: %w", name, err)
 			}
 			out[name] = so
+			v3, err := link.Link(objs, link.Options{Version: sbpf.V3})
+			if err != nil {
+				return nil, fmt.Errorf("corpus: %s (v3): %w", name, err)
+			}
+			out[name+".v3"] = v3
 			continue
 		}
 		src := filepath.Join(dir, name+".s")

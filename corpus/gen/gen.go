@@ -60,6 +60,7 @@ type kase struct {
 	ret                    []byte
 	logs                   []string
 	sysvars                string // YAML body of the sysvars block, already indented
+	variant                string // "" for the v0 program, "v3" for <program>.v3.so
 }
 
 func u64p(v uint64) *uint64 { return &v }
@@ -127,6 +128,7 @@ func Generate() ([]File, error) {
 	asmCases()
 	sysvars()
 	misc()
+	v3Variants()
 	seen := map[string]bool{}
 	var out []File
 	for _, k := range cases {
@@ -703,6 +705,27 @@ func misc() {
 	fail("misc/bad-op", p, "InvalidInstructionData", []byte{9}, nil, "InvalidInstructionData")
 }
 
+// v3Variants repeats the cases of some programs on their SBPF v3 build: the program,
+// its id and so every expectation are the same; only the ELF format, the syscall
+// encoding and the memory layout (no stack gaps, rodata at 0) differ.
+func v3Variants() {
+	programs := map[string]bool{"counter": true, "transfer": true, "token": true, "hashing": true,
+		"compute": true, "pda": true, "deepcall": true, "adversarial": true, "sysvars": true, "misc": true}
+	n := len(cases)
+	for i := 0; i < n; i++ {
+		k := cases[i]
+		if !programs[k.program] {
+			continue
+		}
+		k.name = "v3/" + k.name
+		k.variant = "v3"
+		if k.comment != "" {
+			k.comment = "SBPF v3 build. " + k.comment
+		}
+		cases = append(cases, k)
+	}
+}
+
 // ---- output ------------------------------------------------------------------------
 
 func hexs(b []byte) string { return fmt.Sprintf("\"0x%x\"", b) }
@@ -714,7 +737,11 @@ func render(k kase) string {
 		fmt.Fprintf(&b, "# %s\n", k.comment)
 	}
 	depth := strings.Count(k.name, "/") + 1
-	rel := strings.Repeat("../", depth) + "programs/" + k.program + "/" + k.program + ".so"
+	file := k.program + ".so"
+	if k.variant != "" {
+		file = k.program + "." + k.variant + ".so"
+	}
+	rel := strings.Repeat("../", depth) + "programs/" + k.program + "/" + file
 	fmt.Fprintf(&b, "name: %s\nprogram: %s\nprogram_id: %s\n", k.name, rel, pid(k.program))
 	fmt.Fprintf(&b, "instruction_data: %s\n", hexs(k.data))
 	if k.budget != 0 {
