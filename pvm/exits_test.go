@@ -255,6 +255,27 @@ var _ = Describe("exits and gas", func() {
 		Expect(strict.Verify()).To(MatchError(pvm.ErrBadTarget))
 	})
 
+	It("shares one Decoded between concurrent machines", func() {
+		prog, err := assemble(pvm.GP080, []string{"ret"}, branchyLoop()...)
+		Expect(err).NotTo(HaveOccurred())
+		d, err := pvm.Decode(pvm.GP080, prog)
+		Expect(err).NotTo(HaveOccurred())
+		results := make(chan [13]uint64, 4)
+		for g := 0; g < 4; g++ {
+			go func() {
+				defer GinkgoRecover()
+				m := pvm.NewMachine(d, nil, 1<<40)
+				m.Regs[0], m.Regs[a0] = pvm.HaltAddress, 500
+				Expect(m.Run().Status).To(Equal(pvm.StatusHalt))
+				results <- m.Regs
+			}()
+		}
+		first := <-results
+		for g := 1; g < 4; g++ {
+			Expect(<-results).To(Equal(first))
+		}
+	})
+
 	It("is deterministic", func() {
 		run := func() (pvm.Exit, [13]uint64, uint64) {
 			m := machineFor(pvm.GP080, []string{"ret"}, branchyLoop()...)
