@@ -74,7 +74,8 @@ func renderPlot(p *plot.Plot, format string) (b []byte, err error) {
 			err = fmt.Errorf("render: %v", r)
 		}
 	}()
-	w, err := p.WriterTo(plotW, plotH, format)
+	pw, ph := plotSize(p)
+	w, err := p.WriterTo(pw, ph, format)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +84,34 @@ func renderPlot(p *plot.Plot, format string) (b []byte, err error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// nominalX labels the X axis with names, turned upright when there are many so that
+// they do not overlap.
+func nominalX(p *plot.Plot, names ...string) {
+	p.NominalX(names...)
+	if len(names) > 6 {
+		p.X.Tick.Label.Rotation = math.Pi / 2
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YCenter
+	}
+}
+
+// plotSize widens plots with many nominal X ticks and makes room below them for
+// upright labels.
+func plotSize(p *plot.Plot) (w, h vg.Length) {
+	w, h = plotW, plotH
+	if ct, ok := p.X.Tick.Marker.(plot.ConstantTicks); ok {
+		w = max(plotW, vg.Length(len(ct))*0.9*vg.Centimeter)
+		if p.X.Tick.Label.Rotation != 0 {
+			longest := 0
+			for _, t := range ct {
+				longest = max(longest, len(t.Label))
+			}
+			h += vg.Length(longest) * 0.22 * vg.Centimeter
+		}
+	}
+	return w, h
 }
 
 func newPlot(title, x, y string) *plot.Plot {
@@ -131,8 +160,12 @@ func (logTicker) Ticks(lo, hi float64) []plot.Tick {
 	if lo <= 0 || hi <= lo {
 		return ts
 	}
+	mantissas := []float64{1, 2, 5}
+	if math.Log10(hi/lo) > 3 {
+		mantissas = []float64{1} // wide ranges: powers of ten only
+	}
 	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
-		for _, m := range []float64{1, 2, 5} {
+		for _, m := range mantissas {
 			v := m * math.Pow(10, e)
 			if v >= lo && v <= hi {
 				ts = append(ts, plot.Tick{Value: v, Label: fmtSI(v)})
@@ -189,31 +222,28 @@ func programNames(s *Summary) []string {
 }
 
 func plotGasPerCU(s *Summary) *plot.Plot {
-	p := newPlot("Gas per compute unit by program and approach", "program", "PVM gas / CU (median)")
+	p := newPlot("Gas per compute unit by program and approach (log scale)", "program", "PVM gas / CU (median over the program's cases)")
 	rs := runnersWith(s, func(m *RunnerMetrics) bool { return m.MedianGasPerCU != nil })
 	if len(rs) == 0 || len(s.Programs) == 0 {
 		return noData(p, "no runner reported PVM gas")
 	}
-	w := vg.Points(max(4, 40/float64(len(rs))))
+	// Markers side by side around each program's tick: bars would need a zero on a
+	// log axis, and fixed costs make the ratios span decades.
 	for i, r := range rs {
-		vals := make(plotter.Values, len(s.Programs))
+		var xys plotter.XYs
+		off := 0.15 * (float64(i) - float64(len(rs)-1)/2)
 		for j := range s.Programs {
-			if m := s.Programs[j].Runner(r); m != nil && m.MedianGasPerCU != nil {
-				vals[j] = *m.MedianGasPerCU
+			if m := s.Programs[j].Runner(r); m != nil && m.MedianGasPerCU != nil && *m.MedianGasPerCU > 0 {
+				xys = append(xys, plotter.XY{X: float64(j) + off, Y: *m.MedianGasPerCU})
 			}
 		}
-		b, err := plotter.NewBarChart(vals, w)
-		if err != nil {
-			continue
+		if len(xys) > 0 {
+			scatter(p, xys, r, i)
 		}
-		b.Color = plotutil.Color(i)
-		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(i)-float64(len(rs)-1)/2)
-		p.Add(b)
-		p.Legend.Add(r, b)
 	}
-	p.NominalX(programNames(s)...)
-	headroom(p)
+	logY(p)
+	nominalX(p, programNames(s)...)
+	p.X.Min, p.X.Max = -0.5, float64(len(s.Programs))-0.5
 	return p
 }
 
@@ -242,7 +272,7 @@ func plotWallTime(s *Summary) *plot.Plot {
 		return noData(p, "no runner produced a result")
 	}
 	logY(p)
-	p.NominalX(names...)
+	nominalX(p, names...)
 	return p
 }
 
@@ -344,7 +374,7 @@ func plotBreakEven(s *Summary) *plot.Plot {
 		scatter(p, gas, fmt.Sprintf("by gas (%.0f gas/ns of compile)", CompileGasPerNS), 1)
 	}
 	logY(p)
-	p.NominalX(names...)
+	nominalX(p, names...)
 	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5
 	return p
 }
@@ -397,7 +427,7 @@ func plotCodeSize(s *Summary) *plot.Plot {
 	scatter(p, xys, "blob", 0)
 	hline(p, float64(JAM.MaxServiceCode), -0.5, float64(len(names))-0.5, "W_C (4,000,000 bytes)", 1)
 	logY(p)
-	p.NominalX(names...)
+	nominalX(p, names...)
 	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5
 	return p
 }
