@@ -21,7 +21,7 @@ var pvmlinkOpts struct {
 	profile   string
 	stack     uint32
 	heapPages uint32
-	service   bool
+	format    string
 	quiet     bool
 	cflags    []string
 	noLibC    bool
@@ -82,9 +82,18 @@ func pvmlinkWrite(w io.Writer, ins []link.Input) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	blob := res.Blob()
-	if o.service {
+	var blob []byte
+	switch o.format {
+	case "standard":
+		blob = res.Blob()
+	case "service":
 		blob = res.Program.MarshalServiceCode(nil)
+	case "polkavm":
+		if blob, err = res.PolkaVM(); err != nil {
+			return usagef("%v", err)
+		}
+	default:
+		return usagef("unknown --format %q (want standard, service or polkavm)", o.format)
 	}
 	if err := os.WriteFile(o.out, blob, 0o644); err != nil {
 		return usagef("%v", err)
@@ -111,7 +120,7 @@ func init() {
 		f.StringVar(&pvmlinkOpts.profile, "profile", "gp080", "opcode numbering: gp072 | gp080 | latest64")
 		f.Uint32Var(&pvmlinkOpts.stack, "stack", 0, "minimum stack size in bytes (default 8192 or what PVM_MIN_STACK_SIZE asks)")
 		f.Uint32Var(&pvmlinkOpts.heapPages, "heap-pages", 0, "extra zero-filled RW pages after the data")
-		f.BoolVar(&pvmlinkOpts.service, "service", false, "write a service code preimage (metadata length 0 + standard program)")
+		f.StringVar(&pvmlinkOpts.format, "format", "standard", "output: standard (JAM standard program) | service (code preimage: empty metadata + standard program) | polkavm (.polkavm container with export names)")
 		f.BoolVarP(&pvmlinkOpts.quiet, "quiet", "q", false, "do not print the summary")
 		pvmCmd.AddCommand(c)
 	}

@@ -55,6 +55,7 @@ type Stats struct {
 // Result is a linked program.
 type Result struct {
 	Program *pvm.StandardProgram
+	Profile pvm.Profile
 	Exports []Export // dispatch-table entries first (pc 0, 5, …), then other exports by block pc
 	Imports []Import
 	Stats   Stats
@@ -641,7 +642,7 @@ func (l *linker) link() (*Result, *Error) {
 		return nil, errf(ErrLayout, "internal error: output does not parse: %v", e)
 	}
 
-	res := &Result{Program: sp}
+	res := &Result{Program: sp, Profile: l.opts.Profile}
 	for i, e := range dispatch {
 		res.Exports = append(res.Exports, Export{Name: e.name, PC: uint32(5 * i)})
 	}

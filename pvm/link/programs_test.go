@@ -452,6 +452,22 @@ var _ = Describe("C programs on the Go PVM", func() {
 			Expect(tr.calls).To(Equal([]string{"host0(3)", "host1(9)"}))
 			Expect(binary.LittleEndian.Uint64(out)).To(Equal(uint64(3 + 1000 + 9)))
 			Expect(call(res, p, "second", nil, 6, 7).Regs[7]).To(Equal(uint64(43)))
+
+			// The same program as a .polkavm container: exports by name, imports by index.
+			blob, err := res.PolkaVM()
+			Expect(err).NotTo(HaveOccurred())
+			mod, err := pvm.ParsePolkaVM(blob)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(mod.Imports).To(Equal([]string{"alpha", "zeta"}))
+			e, ok := mod.Export("second")
+			Expect(ok).To(BeTrue())
+			mp, ok := mod.Profile()
+			Expect(ok).To(BeTrue())
+			sp := mod.StandardProgram()
+			m, err := pvm.InitStandard(decode(mp, sp.Code), sp, e.PC, nil, testGas)
+			Expect(err).NotTo(HaveOccurred())
+			m.Regs[7], m.Regs[8] = 6, 7
+			Expect(m.RunInvocation(nil).Regs[7]).To(Equal(uint64(43)))
 		}
 	})
 })
