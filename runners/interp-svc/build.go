@@ -239,6 +239,44 @@ func compileAndLink(p pvm.Profile) (*link.Result, error) {
 	return res, nil
 }
 
+// HostBinary returns the host build of the service from the build cache, compiling it
+// when the sources changed (fuzz workers and specs share it).
+func HostBinary() (string, error) {
+	clang, err := guest.FindClang("")
+	if err != nil {
+		return "", err
+	}
+	key, err := sourceKey(pvm.GP072, clang)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(cacheDir(), "svc-host-"+key)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	dir, err := os.MkdirTemp("", "interp-svc-host-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := BuildHost(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		return "", err
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if err := os.WriteFile(tmp, b, 0o755); err != nil {
+		return "", err
+	}
+	return path, os.Rename(tmp, path)
+}
+
 // BuildHost compiles the service for this machine (the hosttest harness: request on
 // stdin, response on stdout) into dir and returns the executable's path. Tests use it to
 // check the C code without the PVM.

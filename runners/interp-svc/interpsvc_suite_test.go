@@ -2,7 +2,6 @@ package interpsvc_test
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"testing"
 
@@ -26,10 +25,8 @@ var _ = BeforeSuite(func() {
 	if _, err := exec.LookPath("clang-19"); err != nil {
 		Fail("clang-19 is required: run `make deps`")
 	}
-	dir, err := os.MkdirTemp("", "interp-svc-host-")
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(os.RemoveAll, dir)
-	hostBinary, err = interpsvc.BuildHost(dir)
+	var err error
+	hostBinary, err = interpsvc.HostBinary()
 	Expect(err).NotTo(HaveOccurred())
 })
 

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
@@ -127,8 +129,9 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 			if resp.Origin == OriginVM {
 				res.ComputeUnits = p.Request.ComputeBudget // deplete_cu_meter_on_vm_failure
 			}
-			logs.log("Program " + pid + " failed: " + failureText(resp))
-			fail(resp.ErrorKind, resp.ErrorDetail)
+			text := failureText(resp)
+			logs.log("Program " + pid + " failed: " + text)
+			fail(resp.ErrorKind, text)
 		case resp.Status == StatusOK && resp.ExitCode != 0:
 			ierr := solana.InstructionErrorFromReturn(resp.ExitCode)
 			logs.log("Program " + pid + " failed: " + ierr.Error())
@@ -212,7 +215,18 @@ func (c *collector) log(m string) {
 func failureText(resp *Response) string {
 	k := resp.ErrorKind
 	switch k {
-	case "AccessViolation", "StackAccessViolation", solana.Panic, solana.ReturnDataTooLarge:
+	case "AccessViolation", "StackAccessViolation", solana.ReturnDataTooLarge:
+		return resp.ErrorDetail
+	case solana.Panic:
+		parts := strings.Split(resp.ErrorDetail, ":")
+		if len(parts) == 3 {
+			file, err1 := hex.DecodeString(parts[0])
+			line, err2 := strconv.ParseUint(parts[1], 10, 64)
+			col, err3 := strconv.ParseUint(parts[2], 10, 64)
+			if err1 == nil && err2 == nil && err3 == nil {
+				return solana.PanicError(string(file), line, col).Error()
+			}
+		}
 		return resp.ErrorDetail
 	case solana.InvalidString:
 		b, err := hex.DecodeString(resp.ErrorDetail)

@@ -296,8 +296,9 @@ static void encode(svc_ctx *c, wr *w, int with_state) {
   w_u64(w, c->req.compute_budget - c->remaining);
   w_u64(w, c->insn_count);
   for (int i = 0; i < 5; i++) w_u64(w, c->gas_marks[i]);
-  w_u8(w, with_state && c->has_return_data);
-  if (with_state && c->has_return_data) {
+  /* return data is reported whether or not the program succeeded, as Agave does */
+  w_u8(w, c->has_return_data);
+  if (c->has_return_data) {
     w_put(w, c->return_program_id, 32);
     w_bytes(w, c->return_data, c->return_len);
   }

@@ -162,23 +162,27 @@ static int sys_abort(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   return svc_fail(c, "Abort", "program aborted");
 }
 
+/* The detail is "<file hex>:<line>:<column>" (the file name may hold any UTF-8, NULs
+ * included); the host formats SyscallError::Panic's Display from it. */
 static int sys_panic(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   (void)r0;
   if (svc_consume(c, a[1])) return -1;
   uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
   if (!s) return -1;
   if (!valid_utf8(s, a[1])) return fail_invalid_string(c, s, a[1]);
-  sb b = sb_new(a[1] + 64);
-  sb_cstr(&b, "SBF program Panicked in ");
-  sb_str(&b, (const char *)s, a[1]);
-  sb_cstr(&b, " at ");
+  svc_fail(c, "Panic", 0);
+  uint64_t n = a[1], max = (sizeof c->err_detail - 48) / 2;
+  if (n > max) n = max;
+  sb b = {c->err_detail, 0, sizeof c->err_detail - 1};
+  for (uint64_t i = 0; i < n; i++) {
+    char h[2] = {"0123456789abcdef"[s[i] >> 4], "0123456789abcdef"[s[i] & 15]};
+    sb_str(&b, h, 2);
+  }
+  sb_cstr(&b, ":");
   sb_dec(&b, a[2]);
   sb_cstr(&b, ":");
   sb_dec(&b, a[3]);
-  svc_fail(c, "Panic", 0);
-  size_t n = b.n < sizeof c->err_detail - 1 ? b.n : sizeof c->err_detail - 1;
-  svc_memcpy(c->err_detail, b.p, n);
-  c->err_detail[n] = 0;
+  c->err_detail[b.n] = 0;
   return -1;
 }
 
