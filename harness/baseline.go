@@ -148,3 +148,26 @@ func (c *Comparison) Markdown(oldPath, newPath string) string {
 	}
 	return b.String()
 }
+
+// Compact returns a copy of s without the bulky per-result payloads (logs, return data,
+// state diffs) and the wall-time samples. What CompareSummaries reads (outcomes,
+// mismatches, status, error, compute units, gas, sizes) stays, so a compacted summary is
+// a small baseline to commit. The schema is unchanged: the dropped fields are empty.
+func Compact(s *Summary) *Summary {
+	c := *s
+	c.Cases = make([]CaseReport, len(s.Cases))
+	for i, cr := range s.Cases {
+		cr.Results = append([]CaseResult(nil), cr.Results...)
+		for j := range cr.Results {
+			r := &cr.Results[j]
+			r.WallSamplesNS = nil
+			if r.Result != nil {
+				res := *r.Result
+				res.Logs, res.ReturnData, res.Diff = nil, nil, nil
+				r.Result = &res
+			}
+		}
+		c.Cases[i] = cr
+	}
+	return &c
+}

@@ -25,6 +25,18 @@ var _ = Describe("Baseline comparison", func() {
 	var base *harness.Summary
 	BeforeEach(func() { base = gasRun(flat, nil, nil) })
 
+	It("compares the same with a compacted baseline, which drops the bulky payloads", func() {
+		cur := gasRun(func(*runners.Case) int64 { return 125_000 }, nil, nil)
+		full, compact := harness.CompareSummaries(base, cur, 0.10), harness.CompareSummaries(harness.Compact(base), cur, 0.10)
+		Expect(compact).To(Equal(full))
+		Expect(compact.Failed()).To(BeTrue())
+		small := harness.Compact(base)
+		Expect(small.Cases[0].Results[0].Result.Diff).To(BeNil())
+		Expect(small.Cases[0].Results[0].Result.Logs).To(BeNil())
+		Expect(small.Cases[0].Results[0].Result.ComputeUnits).To(Equal(uint64(1234)))
+		Expect(base.Cases[0].Results[0].Result.Diff).NotTo(BeEmpty(), "the original is untouched")
+	})
+
 	It("passes an identical run", func() {
 		c := harness.CompareSummaries(base, gasRun(flat, nil, nil), harness.DefaultGasThreshold)
 		Expect(c.Failed()).To(BeFalse())

@@ -147,7 +147,10 @@ var _ = Describe("sbpf-pvm conformance, bench and report", func() {
 		Expect(stdout).To(ContainSubstring("PASS"))
 		Expect(filepath.Join(a, "report.md")).To(BeAnExistingFile())
 
-		stdout, _, code = cfInvoke("report", "compare", filepath.Join(a, "summary.json"), filepath.Join(a, "summary.json"))
+		base := filepath.Join(dir, "baseline", "summary.json")
+		_, _, code = cfInvoke("report", "baseline", filepath.Join(a, "summary.json"), base)
+		Expect(code).To(Equal(exitOK))
+		stdout, _, code = cfInvoke("report", "compare", base, filepath.Join(a, "summary.json"))
 		Expect(code).To(Equal(exitOK))
 		Expect(stdout).To(HavePrefix("# Baseline comparison: PASS"))
 
@@ -157,7 +160,7 @@ var _ = Describe("sbpf-pvm conformance, bench and report", func() {
 		_, _, code = cfInvoke("conformance", "--corpus", bad, "--runners", "native", "--out", b)
 		Expect(code).To(Equal(exitMismatch))
 		md := filepath.Join(dir, "cmp.md")
-		stdout, _, code = cfInvoke("report", "compare", "--md", md, filepath.Join(a, "summary.json"), filepath.Join(b, "summary.json"))
+		stdout, _, code = cfInvoke("report", "compare", "--md", md, base, filepath.Join(b, "summary.json"))
 		Expect(code).To(Equal(exitMismatch))
 		Expect(stdout).To(ContainSubstring("case sum/n1 passed in the baseline and now fails"))
 		Expect(md).To(BeAnExistingFile())

@@ -96,10 +96,33 @@ and removed cases are printed as notes.`,
 	},
 }
 
+var reportBaselineCmd = &cobra.Command{
+	Use:   "baseline RUN/summary.json BASELINE/summary.json",
+	Short: "Write a run's summary as a compact baseline (no logs, return data or diffs)",
+	Long: `baseline copies a summary.json without the bulky payloads (logs, return data, state diffs,
+wall-time samples), keeping everything report compare reads, so that it can be committed as
+reports/baseline/summary.json.`,
+	Args: cobra.ExactArgs(2),
+	RunE: func(cmd *cobra.Command, args []string) error {
+		s, err := harness.ReadSummary(args[0])
+		if err != nil {
+			return usagef("%v", err)
+		}
+		if err := os.MkdirAll(filepath.Dir(args[1]), 0o755); err != nil {
+			return usagef("%v", err)
+		}
+		if err := harness.Compact(s).WriteJSON(args[1]); err != nil {
+			return usagef("%v", err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "baseline: %s (%s)\n", args[1], harness.Headline(s))
+		return nil
+	},
+}
+
 func init() {
 	reportCmd.PersistentFlags().StringVar(&cfReportOut, "out", "", "output directory (default: the summary's directory)")
 	reportCompareCmd.Flags().Float64Var(&cfCompareThreshold, "threshold", harness.DefaultGasThreshold, "relative gas increase counted as a regression")
 	reportCompareCmd.Flags().StringVar(&cfCompareMD, "md", "", "also write the comparison as Markdown to this file")
-	reportCmd.AddCommand(reportRenderCmd, reportCompareCmd)
+	reportCmd.AddCommand(reportRenderCmd, reportCompareCmd, reportBaselineCmd)
 	rootCmd.AddCommand(reportCmd)
 }
