@@ -14,6 +14,7 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	interpsvc "github.com/sbpf-pvm/sbpf-pvm/runners/interp-svc"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/native"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
 )
@@ -27,6 +28,13 @@ var _ = func() bool {
 			return nil, err
 		}
 		return interpsvc.New(p), nil
+	})
+	harness.Register(transpiled.Name, func(o harness.Options) (runners.Runner, error) {
+		p, err := pvm.ParseProfile(o.Profile)
+		if err != nil {
+			return nil, err
+		}
+		return transpiled.New(p), nil
 	})
 	return true
 }()
@@ -141,7 +149,7 @@ var _ = Describe("End to end on the real runners", func() {
 			Expect(harness.CheckExpect(cases[indexOf(cases, c.Name)], nat)).To(BeEmpty(), c.Name)
 		}
 		// Every runner on one case of every program.
-		check([]string{native.Name, interpsvc.Name}, onePerProgram(cases))
+		check([]string{native.Name, interpsvc.Name, transpiled.Name}, onePerProgram(cases))
 	})
 })
 
