@@ -53,12 +53,13 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
  * a - vm < lim[n] (lim = len - n + 1, 0 when it does not fit or, for stores, when the
  * region is read-only). Gapped regions get 0 everywhere: svc_translate handles them. */
 static void fill_table(svc_ctx *c) {
-  svc_memset(tr_rt, 0, sizeof tr_rt);
+  /* entries 5..7 (addresses of regions 8+) stay zero: BSS of a fresh instance */
   for (int i = 0; i < SVC_NREGIONS; i++) {
     const svc_region *r = &c->regions[i];
     uint64_t *e = tr_rt[i];
     e[0] = r->vm_addr;
     e[1] = (uint64_t)(uintptr_t)r->host;
+    for (int k = 2; k < 10; k++) e[k] = 0;
     if (r->gap_shift != 63 || !r->host) continue;
     static const uint64_t sizes[4] = {1, 2, 4, 8};
     for (int k = 0; k < 4; k++) {
