@@ -416,6 +416,18 @@ static struct {
   uint32_t max_depth;
   dinsn *patch;    /* the instruction replaced by h_meter_stop in limited mode */
   uint64_t synced; /* the meter at the last sync */
+  /* Fast translation tables, one entry per region, for loads and for stores: an access at
+   * a is served from host + (a - vm) when a - vm <= lim (lim = len - 8, so every size fits).
+   * Gapped, short, absent or (for stores) read-only regions never match (vm = 2^63) and go
+   * through h_mem_slow. */
+  struct fr {
+    uint64_t vm, lim;
+    uint8_t *host;
+    uint64_t pad;
+  } rl[SVC_NREGIONS], rs[SVC_NREGIONS];
+  /* the v0 stack with 4 KiB frames and gaps, for r10-relative accesses */
+  uint8_t *stk;
+  uint64_t stk_len, stk_span;
 } G;
 
 static sbpf_exe the_exe;
@@ -457,24 +469,42 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* Inline address translation without calls (so handlers need no stack frame): the
- * non-gapped regions and the gapped v0 stack. Anything else returns NULL and the handler
- * tail-calls h_mem_slow, which redoes the access through svc_translate for the canonical
- * error. */
-static inline uint8_t *xl(svc_ctx *c, int access, uint64_t a, uint64_t n) {
+/* Inline address translation without calls (so handlers need no stack frame). Anything
+ * the tables do not serve returns NULL and the handler tail-calls h_mem_slow, which redoes
+ * the access through svc_translate (gaps, region ends, the canonical errors). */
+/* r10-relative accesses of v0 programs: the gapped stack (4 KiB frames, 4 KiB gaps). */
+static inline uint8_t *xl_stack(uint64_t a) {
+  uint64_t o = a - MM_STACK_START;
+  if (UNLIKELY(o >= G.stk_span || (o & 4096))) return 0;
+  uint64_t g = ((o >> 13) << 12) | (o & 4095);
+  if (UNLIKELY(g > G.stk_len - 8)) return 0;
+  return G.stk + g;
+}
+
+static inline uint8_t *xl(const struct fr *t, uint64_t a) {
   uint64_t idx = a >> 32;
-  if (LIKELY(idx < SVC_NREGIONS)) {
-    const svc_region *r = &c->regions[idx];
-    uint64_t off = a - r->vm_addr;
-    if (LIKELY(r->gap_shift == 63)) {
-      if (LIKELY(off < r->len && n <= r->len - off && (access == SVC_LOAD || r->writable))) return r->host + off;
-    } else if (a >= r->vm_addr && !((off >> r->gap_shift) & 1)) {
-      uint64_t mask = ~0ull << r->gap_shift;
-      uint64_t g = ((off & mask) >> 1) | (off & ~mask);
-      if (g <= r->len && n <= r->len - g && (access == SVC_LOAD || r->writable)) return r->host + g;
-    }
-  }
+  if (idx == 2 && G.stk_span) return xl_stack(a); /* stk_span is 0 unless the stack is gapped */
+  if (UNLIKELY(idx >= SVC_NREGIONS)) return 0;
+  const struct fr *e = &t[idx];
+  uint64_t off = a - e->vm;
+  if (LIKELY(off <= e->lim)) return e->host + off;
   return 0;
+}
+
+static void build_tables(svc_ctx *c) {
+  for (int i = 0; i < SVC_NREGIONS; i++) {
+    const svc_region *r = &c->regions[i];
+    struct fr none = {1ull << 63, 0, 0, 0};
+    struct fr e = {r->vm_addr, r->len - 8, r->host, 0};
+    int ok = r->gap_shift == 63 && r->len >= 8 && r->host;
+    G.rl[i] = ok ? e : none;
+    G.rs[i] = ok && r->writable ? e : none;
+  }
+  const svc_region *st = &c->regions[2];
+  int gapped = st->gap_shift == 12 && st->len >= 8;
+  G.stk = st->host;
+  G.stk_len = st->len;
+  G.stk_span = gapped ? st->len * 2 : 0;
 }
 
 /* Metering. anza checks the meter before every instruction (ExceededMaxInstructions when
@@ -559,20 +589,20 @@ __attribute__((noinline)) static int h_mem_slow(dinsn *d, uint64_t *r, uint64_t 
     expr;               \
     NEXT();             \
   }
-#define LOADH(name, T, sz)                           \
+#define LOADH(name, T, sz, XL)                       \
   H(name) {                                          \
     uint64_t a = RS + (uint64_t)(int64_t)d->off;     \
-    uint8_t *h = xl(c, SVC_LOAD, a, sz);             \
+    uint8_t *h = XL;                                 \
     if (UNLIKELY(!h)) { __attribute__((musttail)) return h_mem_slow(d, r, left, c); } \
     T v_;                                            \
     __builtin_memcpy(&v_, h, sz);                    \
     RD = v_;                                         \
     NEXT();                                          \
   }
-#define STOREH(name, T, sz, val)                     \
+#define STOREH(name, T, sz, val, XL)                 \
   H(name) {                                          \
     uint64_t a = RD + (uint64_t)(int64_t)d->off;     \
-    uint8_t *h = xl(c, SVC_STORE, a, sz);            \
+    uint8_t *h = XL;                                 \
     if (UNLIKELY(!h)) { __attribute__((musttail)) return h_mem_slow(d, r, left, c); } \
     T v_ = (T)(val);                                 \
     __builtin_memcpy(h, &v_, sz);                    \
@@ -585,18 +615,31 @@ H(h_lddw) {
   RD = (uint64_t)(uint32_t)d->imm | ((uint64_t)(uint32_t)d->off << 32);
   DISPATCH(d + 2);
 }
-LOADH(h_ldx1, uint8_t, 1)
-LOADH(h_ldx2, uint16_t, 2)
-LOADH(h_ldx4, uint32_t, 4)
-LOADH(h_ldx8, uint64_t, 8)
-STOREH(h_sti1, uint8_t, 1, d->imm)
-STOREH(h_sti2, uint16_t, 2, d->imm)
-STOREH(h_sti4, uint32_t, 4, d->imm)
-STOREH(h_sti8, uint64_t, 8, IMM)
-STOREH(h_stx1, uint8_t, 1, RS)
-STOREH(h_stx2, uint16_t, 2, RS)
-STOREH(h_stx4, uint32_t, 4, RS)
-STOREH(h_stx8, uint64_t, 8, RS)
+LOADH(h_ldx1, uint8_t, 1, xl(G.rl, a))
+LOADH(h_ldx2, uint16_t, 2, xl(G.rl, a))
+LOADH(h_ldx4, uint32_t, 4, xl(G.rl, a))
+LOADH(h_ldx8, uint64_t, 8, xl(G.rl, a))
+STOREH(h_sti1, uint8_t, 1, d->imm, xl(G.rs, a))
+STOREH(h_sti2, uint16_t, 2, d->imm, xl(G.rs, a))
+STOREH(h_sti4, uint32_t, 4, d->imm, xl(G.rs, a))
+STOREH(h_sti8, uint64_t, 8, IMM, xl(G.rs, a))
+STOREH(h_stx1, uint8_t, 1, RS, xl(G.rs, a))
+STOREH(h_stx2, uint16_t, 2, RS, xl(G.rs, a))
+STOREH(h_stx4, uint32_t, 4, RS, xl(G.rs, a))
+STOREH(h_stx8, uint64_t, 8, RS, xl(G.rs, a))
+/* the same with the base register r10 on a v0 gapped stack */
+LOADH(h_ldx1_fp, uint8_t, 1, xl_stack(a))
+LOADH(h_ldx2_fp, uint16_t, 2, xl_stack(a))
+LOADH(h_ldx4_fp, uint32_t, 4, xl_stack(a))
+LOADH(h_ldx8_fp, uint64_t, 8, xl_stack(a))
+STOREH(h_sti1_fp, uint8_t, 1, d->imm, xl_stack(a))
+STOREH(h_sti2_fp, uint16_t, 2, d->imm, xl_stack(a))
+STOREH(h_sti4_fp, uint32_t, 4, d->imm, xl_stack(a))
+STOREH(h_sti8_fp, uint64_t, 8, IMM, xl_stack(a))
+STOREH(h_stx1_fp, uint8_t, 1, RS, xl_stack(a))
+STOREH(h_stx2_fp, uint16_t, 2, RS, xl_stack(a))
+STOREH(h_stx4_fp, uint32_t, 4, RS, xl_stack(a))
+STOREH(h_stx8_fp, uint64_t, 8, RS, xl_stack(a))
 
 ALU(h_add32i_s, RD = SX32((uint32_t)RD + (uint32_t)d->imm))
 ALU(h_add32r_s, RD = SX32((uint32_t)RD + (uint32_t)RS))
@@ -898,6 +941,16 @@ int svc_engine_execute(svc_ctx *c) {
   }
   G.depth = 0;
   G.patch = 0;
+  build_tables(c);
+  if (G.stk_span) {
+    static const handler fp[] = {h_ldx1_fp, h_ldx2_fp, h_ldx4_fp, h_ldx8_fp, h_sti1_fp, h_sti2_fp, h_sti4_fp,
+                                 h_sti8_fp, h_stx1_fp, h_stx2_fp, h_stx4_fp, h_stx8_fp};
+    for (uint64_t k = 0; k < G.n; k++) {
+      dinsn *e = &G.code[k];
+      if (e->op >= OP_LDX1 && e->op <= OP_LDX8 && e->src == 80) e->fn = fp[e->op - OP_LDX1];
+      else if (e->op >= OP_STI1 && e->op <= OP_STX8 && e->dst == 80) e->fn = fp[e->op - OP_LDX1];
+    }
+  }
   G.text_vaddr = x->text_vaddr;
   uint64_t r[11] = {0};
   r[1] = MM_INPUT_START;
