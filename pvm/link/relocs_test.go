@@ -255,3 +255,71 @@ var _ = Describe("LLVM IR input", func() {
 		}
 	})
 })
+
+var _ = Describe("address pairs whose base register changes", func() {
+	// clang-19 was not seen to emit these, but they are valid RISC-V: the %lo half is
+	// applied to a register that no longer holds exactly the %hi half.
+	It("keeps exact semantics for indexed, copied and spilled bases", func() {
+		ins := asmObject(`.option norvc
+.text
+.globl t_pcidx
+t_pcidx:                      # arr[a0] through auipc + add + %pcrel_lo
+1:  auipc a1, %pcrel_hi(arr)
+    slli a0, a0, 2
+    add a1, a1, a0
+    lw a0, %pcrel_lo(1b)(a1)
+    ret
+.globl t_pcspill
+t_pcspill:                    # the auipc value spilled and reloaded into another register
+    addi sp, sp, -16
+2:  auipc a1, %pcrel_hi(val)
+    sd a1, 0(sp)
+    li a1, 0
+    ld a2, 0(sp)
+    ld a0, %pcrel_lo(2b)(a2)
+    sd a0, %pcrel_lo(2b)(a2)
+    addi sp, sp, 16
+    ret
+.globl t_hiidx
+t_hiidx:                      # arr[a0] through lui + add + %lo (load, store, addi)
+    slli a0, a0, 2
+    lui a1, %hi(arr)
+    add a1, a1, a0
+    lw a2, %lo(arr)(a1)
+    addi a2, a2, 1
+    sw a2, %lo(arr)(a1)
+    lui a3, %hi(arr)
+    add a3, a3, a0
+    addi a3, a3, %lo(arr)
+    lw a0, 0(a3)
+    ret
+.globl t_gotcopy
+t_gotcopy:                    # a GOT slot address copied before the %pcrel_lo load
+    .option push
+    .option pic
+3:  auipc a1, %got_pcrel_hi(garr)
+    mv a2, a1
+    ld a2, %pcrel_lo(3b)(a2)
+    .option pop
+    slli a0, a0, 2
+    add a2, a2, a0
+    lw a0, 0(a2)
+    ret
+.data
+.p2align 3
+val: .quad 77
+arr: .word 10, 11, 12, 13
+.globl garr
+garr: .word 20, 21, 22, 23
+`)
+		r := linkAll(ins, "t_pcidx", "t_pcspill", "t_hiidx", "t_gotcopy")
+		for _, p := range profiles {
+			for i := uint64(0); i < 4; i++ {
+				Expect(call(r[p], p, "t_pcidx", nil, i).Regs[7]).To(Equal(10 + i))
+				Expect(call(r[p], p, "t_hiidx", nil, i).Regs[7]).To(Equal(10 + i + 1))
+				Expect(call(r[p], p, "t_gotcopy", nil, i).Regs[7]).To(Equal(20 + i))
+			}
+			Expect(call(r[p], p, "t_pcspill", nil).Regs[7]).To(Equal(uint64(77)))
+		}
+	})
+})

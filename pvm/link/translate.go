@@ -765,6 +765,51 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 		}
 		return in, nil
 	}
+	lin, linIdx := linear(sec.data)
+	hi20 := map[uint64]target{} // lui offsets with an R_RISCV_HI20, by offset
+	for _, r := range sec.relas {
+		if r.typ == elf.R_RISCV_HI20 {
+			t, err := l.resolveRela(sec, r)
+			if err != nil {
+				return nil, nil, err
+			}
+			hi20[r.off] = t
+		}
+	}
+	// hiIntact: the most recent straight-line writer of the base register of the
+	// LO12 access at off is a lui carrying an HI20 (so the base is unmodified).
+	hiIntact := func(off uint64, base uint8) bool {
+		i, ok := linIdx[off]
+		if !ok || base == 0 {
+			return false
+		}
+		for j := i - 1; j >= 0 && j >= i-64; j-- {
+			li := lin[j]
+			if li.ok && li.in.Op == rvLUI && li.in.Rd == base {
+				_, ok := hi20[li.off]
+				return ok
+			}
+			if li.writesOrJumps(base) {
+				return false
+			}
+		}
+		return false
+	}
+	// pcrelIntact: the access at loOff follows its auipc at hiOff in straight-line code
+	// and uses the auipc's register unchanged.
+	pcrelIntact := func(hiOff, loOff uint64, hiRd, base uint8) bool {
+		i, ok1 := linIdx[hiOff]
+		k, ok2 := linIdx[loOff]
+		if !ok1 || !ok2 || k <= i || base != hiRd || base == 0 {
+			return false
+		}
+		for j := i + 1; j < k; j++ {
+			if lin[j].writesOrJumps(base) {
+				return false
+			}
+		}
+		return true
+	}
 	var ferr *Error
 	for _, r := range sec.relas {
 		switch r.typ {
@@ -878,12 +923,35 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 			if err != nil {
 				return nil, nil, err
 			}
-			ferr = set(r.off, func() *Error { return tr.absolute(in, t, r.typ) })
+			if hiIntact(r.off, in.Rs1) {
+				ferr = set(r.off, func() *Error { return tr.absolute(in, t, r.typ) })
+			} else {
+				// The lui (translated to the full address) is not provably the base: base + 0.
+				ferr = set(r.off, func() *Error { return tr.indirect(in, r.typ) })
+			}
 		default:
 			return nil, nil, errAt(ErrUnsupportedRelocation, sec, r.off, "relocation %v (to %s) is not supported in code", r.typ, l.targetName(sec.obj, r.sym))
 		}
 		if ferr != nil {
 			return nil, nil, ferr
+		}
+	}
+	// First pass: which auipc results must really be materialised.
+	materialise := map[uint64]bool{}
+	for _, lo := range los {
+		h := his[lo.hiOff]
+		if h == nil {
+			continue // reported below
+		}
+		hw, _ := read32(sec.data, lo.hiOff)
+		hin, _ := decode32(hw)
+		w, _ := read32(sec.data, lo.off)
+		in, ok := decode32(w)
+		if !ok {
+			continue
+		}
+		if !pcrelIntact(lo.hiOff, lo.off, hin.Rd, in.Rs1) {
+			materialise[lo.hiOff] = true
 		}
 	}
 	for _, lo := range los {
@@ -900,10 +968,39 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 			return nil, nil, err
 		}
 		h.used = true
+		hin, _ := decode32(hw)
 		if _, done := ovr[lo.hiOff]; !done {
-			if ferr = set(lo.hiOff, nothing); ferr != nil {
+			if materialise[lo.hiOff] {
+				// The auipc register is used beyond a plain paired access: give it the full
+				// address (of the GOT slot for a GOT reference).
+				ferr = set(lo.hiOff, func() *Error {
+					rd, e := tr.reg(hin.Rd, hin)
+					if e != nil {
+						return e
+					}
+					if h.kind == hiGOT {
+						l.gotSlot(h.t)
+						tr.emitFix(pvm.Inst{Op: pvm.OpLoadImm, Ra: rd}, fixGOT, h.t)
+					} else {
+						tr.emitFix(pvm.Inst{Op: pvm.OpLoadImm, Ra: rd}, fixAddr, h.t)
+					}
+					return nil
+				})
+			} else {
+				ferr = set(lo.hiOff, nothing)
+			}
+			if ferr != nil {
 				return nil, nil, ferr
 			}
+		}
+		if !pcrelIntact(lo.hiOff, lo.off, hin.Rd, in.Rs1) {
+			if h.kind == hiGOT && (in.Op != rvLD && in.Op != rvLW) {
+				return nil, nil, errAt(ErrUnsupportedRelocation, sec, lo.off, "GOT access with %s (want ld or lw)", in.Op)
+			}
+			if ferr = set(lo.off, func() *Error { return tr.indirect(in, lo.typ) }); ferr != nil {
+				return nil, nil, ferr
+			}
+			continue
 		}
 		if h.kind == hiGOT {
 			if (in.Op != rvLD && in.Op != rvLW) || lo.typ != elf.R_RISCV_PCREL_LO12_I || in.Rd == 0 {
@@ -943,7 +1040,8 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 }
 
 // absolute translates the low half of an address materialisation: addi → load the
-// address, load/store → the absolute-address forms.
+// address, load/store → the absolute-address forms (the base register is ignored,
+// as polkavm-linker does). Only valid when the base provably holds the high half.
 func (tr *translator) absolute(in rvInst, t target, typ elf.R_RISCV) *Error {
 	switch {
 	case in.Op == rvADDI || (in.Op == rvADDIW && typ == elf.R_RISCV_LO12_I):
@@ -988,6 +1086,99 @@ func (tr *translator) absolute(in rvInst, t target, typ elf.R_RISCV) *Error {
 		return nil
 	}
 	return tr.errf(ErrUnsupportedRelocation, "%v on %s", typ, in.Op)
+}
+
+// indirect translates the low half when the base register may have been changed
+// since the high half (an index added, a spill and reload): the high half then
+// holds the full address (see materialise), so the low half is "base + 0", the
+// exact relocation semantics with our addresses.
+func (tr *translator) indirect(in rvInst, typ elf.R_RISCV) *Error {
+	base, bz, err := tr.regOrZero(in.Rs1, in)
+	if err != nil {
+		return err
+	}
+	if bz {
+		return tr.errf(ErrUnsupportedRelocation, "%v on %s with base x0", typ, in.Op)
+	}
+	switch {
+	case (in.Op == rvADDI || in.Op == rvADDIW) && typ != elf.R_RISCV_LO12_S && typ != elf.R_RISCV_PCREL_LO12_S:
+		if in.Rd == 0 {
+			return nil
+		}
+		rd, err := tr.reg(in.Rd, in)
+		if err != nil {
+			return err
+		}
+		if in.Op == rvADDIW {
+			tr.emit(pvm.Inst{Op: pvm.OpAddImm32, Ra: rd, Rb: base})
+		} else if rd != base {
+			tr.emit(pvm.Inst{Op: pvm.OpMoveReg, Rd: rd, Ra: base})
+		}
+		return nil
+	case in.Op.isLoad() && typ != elf.R_RISCV_LO12_S && typ != elf.R_RISCV_PCREL_LO12_S:
+		if in.Rd == 0 {
+			return nil
+		}
+		rd, err := tr.reg(in.Rd, in)
+		if err != nil {
+			return err
+		}
+		tr.emit(pvm.Inst{Op: loadIndOps[in.Op], Ra: rd, Rb: base})
+		return nil
+	case in.Op.isStore() && (typ == elf.R_RISCV_LO12_S || typ == elf.R_RISCV_PCREL_LO12_S):
+		src, zero, err := tr.regOrZero(in.Rs2, in)
+		if err != nil {
+			return err
+		}
+		if zero {
+			tr.emit(pvm.Inst{Op: storeImmIndOps[in.Op], Ra: base})
+		} else {
+			tr.emit(pvm.Inst{Op: storeIndOps[in.Op], Ra: src, Rb: base})
+		}
+		return nil
+	}
+	return tr.errf(ErrUnsupportedRelocation, "%v on %s", typ, in.Op)
+}
+
+// linearInst is one instruction of a section in address order (for the base-register checks).
+type linearInst struct {
+	off uint64
+	in  rvInst
+	ok  bool
+}
+
+// linear decodes the section front to back (the import marker counts as one
+// 12-byte instruction that writes nothing).
+func linear(d []byte) ([]linearInst, map[uint64]int) {
+	var out []linearInst
+	idx := map[uint64]int{}
+	for off := uint64(0); off < uint64(len(d)); {
+		idx[off] = len(out)
+		if w, ok := read32(d, off); ok && w == importMarker {
+			out = append(out, linearInst{off: off, in: rvInst{Op: rvFENCE}, ok: true})
+			off += 12
+			continue
+		}
+		in, size, ok := decodeAt(d, off)
+		if size == 0 {
+			break
+		}
+		out = append(out, linearInst{off: off, in: in, ok: ok})
+		off += uint64(size)
+	}
+	return out, idx
+}
+
+// writesOrJumps reports whether li may change register r or leave straight-line flow.
+func (li linearInst) writesOrJumps(r uint8) bool {
+	if !li.ok {
+		return true
+	}
+	op := li.in.Op
+	if op.isBranch() || op == rvJAL || op == rvJALR || op == rvUNIMP || op == rvECALL || op == rvEBREAK {
+		return true
+	}
+	return li.in.Rd == r && !op.isStore()
 }
 
 // translate decodes and translates a whole code section.
