@@ -623,17 +623,28 @@ static const struct {
 };
 #define NSYSCALLS (int)(sizeof table / sizeof table[0])
 
-static uint32_t keys[NSYSCALLS];
+/* Open-addressing table keyed by the murmur3 hash (uniform, so its low bits index well). */
+#define SYSTAB 128
+static uint32_t tab_key[SYSTAB];
+static int8_t tab_idx[SYSTAB];
 static int keys_ready;
 
 int svc_syscall_lookup(uint32_t key) {
   if (!keys_ready) {
-    for (int i = 0; i < NSYSCALLS; i++) keys[i] = svc_murmur3_32((const uint8_t *)table[i].name, svc_strlen(table[i].name), 0);
+    for (int i = 0; i < SYSTAB; i++) tab_idx[i] = -1;
+    for (int i = 0; i < NSYSCALLS; i++) {
+      uint32_t k = svc_murmur3_32((const uint8_t *)table[i].name, svc_strlen(table[i].name), 0);
+      uint32_t h = k & (SYSTAB - 1);
+      while (tab_idx[h] >= 0) h = (h + 1) & (SYSTAB - 1);
+      tab_key[h] = k;
+      tab_idx[h] = (int8_t)i;
+    }
     keys_ready = 1;
   }
-  for (int i = 0; i < NSYSCALLS; i++)
-    if (keys[i] == key) return i;
-  return -1;
+  for (uint32_t h = key & (SYSTAB - 1);; h = (h + 1) & (SYSTAB - 1)) {
+    if (tab_idx[h] < 0) return -1;
+    if (tab_key[h] == key) return tab_idx[h];
+  }
 }
 
 int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
