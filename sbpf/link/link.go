@@ -16,10 +16,16 @@
 //   - address loads (R_BPF_64_64 on lddw) and pointers in read-only data
 //     (R_BPF_64_ABS64) become dynamic R_BPF_64_RELATIVE relocations that the loader
 //     rebases into the program region (anza-xyz/sbpf doc/relocations.md);
-//   - `callx` is rewritten to the v0 encoding (target register in the immediate).
+//   - `callx` is rewritten to the v0 encoding (target register in the immediate);
+//   - sections the entrypoint cannot reach are dropped (like lld --gc-sections).
+//
+// The output is written by package sbpf/elf (WriteLegacy for v0; Options.Version V3
+// gives a strict v3 ELF from the same objects instead).
 //
 // It refuses, with a typed *Error, what a v0 program cannot contain: writable
-// globals, instructions v0 lacks, stack frames over the frame size, unknown symbols.
+// globals, instructions v0 lacks or runs differently (JMP32, atomics, signed division,
+// sign-extending moves and loads, byte swap, 32-bit add/sub/mul), stack frames over the
+// frame size, unknown symbols.
 package link
 
 import (
