@@ -166,3 +166,25 @@ func fileSizes(b *testing.B, ins []link.Input, prof pvm.Profile) (blob, code, ri
 	}
 	return len(res.Blob()), res.Stats.CodeBytes, riscv
 }
+
+// BenchmarkLink measures the linker itself on four C programs plus libc (what the
+// transpiled runner pays per program on top of clang).
+func BenchmarkLink(b *testing.B) {
+	var srcs []string
+	for _, f := range []string{"sha256.c", "keccak.c", "control.c", "bytecode.c"} {
+		srcs = append(srcs, filepath.Join("testdata", f))
+	}
+	ins, err := guest.Compile(srcs, guest.Options{})
+	if err != nil {
+		b.Fatalf("%v (run `make deps`)", err)
+	}
+	entries := []string{"sha256", "keccak256", "sort_checksum", "fib", "sw", "fptr", "bytecode"}
+	var res *link.Result
+	for b.Loop() {
+		if res, err = link.Link(ins, link.Options{Profile: pvm.GP080, Entries: entries}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Stats.RISCVBytes)*float64(b.N)/b.Elapsed().Seconds(), "riscv-bytes/s")
+	b.ReportMetric(float64(res.Stats.Instructions), "pvm-insns")
+}

@@ -11,7 +11,15 @@
 // pc 0, 5, 10, …
 //
 // The pipeline is: read the objects (elf.go), resolve symbols and relocations,
-// decode and translate the code (riscv.go, translate.go), garbage-collect
-// unreachable sections, lay out the data (layout.go), split into basic blocks,
-// assign jump-table slots and encode until offsets converge (emit.go).
+// garbage-collect unreachable sections, decode and translate the code (riscv.go,
+// translate.go), lay out the data (layout.go), split into basic blocks, assign
+// jump-table slots and encode until offsets converge (emit.go).
+//
+// Where it differs from polkavm-linker (all supersets of what polkavm accepts):
+// R_RISCV_ALIGN and the old R_RISCV_CALL are accepted (code is never moved);
+// data relocations follow the psABI SET/ADD/SUB arithmetic at every width;
+// a %lo/%pcrel_lo access whose base register is not provably the %hi value
+// (an index added in between, a spilled and reloaded base) keeps exact
+// semantics instead of becoming an absolute access; R_RISCV_RELATIVE entries
+// of -shared inputs are applied; AMOs and Zbb orc.b use a 16-byte spill area.
 package link
