@@ -79,6 +79,12 @@ Go {{.S.Environment.GoVersion}} {{.S.Environment.GOOS}}/{{.S.Environment.GOARCH}
 {{range .S.Metrics}}<tr><td>{{.Runner}}</td><td>{{.Results}}</td><td>{{ns .MedianWallNS}}</td><td>{{.TotalCU}}</td><td>{{optF .MedianGasPerCU "%.2f"}}</td><td>{{optF .WorstGasPerCU "%.2f"}}</td><td>{{optF .MedianGas "%.0f"}}</td><td>{{optI .MaxGas}}</td><td>{{optF .MedianLoadGas "%.0f"}}</td><td>{{optI .MaxBlobBytes}}</td><td>{{optNS .MaxCompileNS}}</td></tr>
 {{end}}</table>
 
+<h3>PVM gas by phase (medians over the cases that report the phase)</h3>
+<table>
+<tr><th>runner</th><th>ELF load</th><th>serialize</th><th>execute</th><th>diff</th></tr>
+{{range .S.Metrics}}{{if .MedianGas}}<tr><td>{{.Runner}}</td><td>{{optF .MedianLoadGas "%.0f"}}</td><td>{{optF .MedianSerializeGas "%.0f"}}</td><td>{{optF .MedianExecuteGas "%.0f"}}</td><td>{{optF .MedianDiffGas "%.0f"}}</td></tr>
+{{end}}{{end}}</table>
+
 <h2>Programs</h2>
 <table>
 <tr><th>program</th><th>text bytes</th><th>cases</th><th>runner</th><th>median gas/CU</th><th>median gas</th><th>median wall</th><th>blob bytes</th><th>compile</th><th>break-even (wall)</th><th>break-even (gas)</th></tr>

@@ -19,9 +19,13 @@ type RunnerMetrics struct {
 	MedianGas         *float64 `json:"median_gas"`
 	MaxGas            *int64   `json:"max_gas"`
 	MaxGasCase        string   `json:"max_gas_case"`
-	// MedianLoadGas is the ELF load + verification gas (interp-svc).
-	MedianLoadGas *float64 `json:"median_load_gas"`
-	MaxBlobBytes  *int64   `json:"max_blob_bytes"`
+	// MedianLoadGas is the ELF load + verification gas (interp-svc); the other phases
+	// are input serialization, the program's execution and the diff computation.
+	MedianLoadGas      *float64 `json:"median_load_gas"`
+	MedianSerializeGas *float64 `json:"median_serialize_gas"`
+	MedianExecuteGas   *float64 `json:"median_execute_gas"`
+	MedianDiffGas      *float64 `json:"median_diff_gas"`
+	MaxBlobBytes       *int64   `json:"max_blob_bytes"`
 	// MaxCompileNS is the longest compile (transpiled).
 	MaxCompileNS *int64 `json:"max_compile_ns"`
 }
@@ -68,7 +72,7 @@ func ComputeMetrics(s *Summary) ([]RunnerMetrics, []ProgramMetrics) {
 	for _, n := range names {
 		m := RunnerMetrics{Runner: n}
 		var walls []int64
-		var gpc, gas, load []float64
+		var gpc, gas, load, ser, exe, dif []float64
 		for i := range s.Cases {
 			cr := s.Cases[i].Result(n)
 			if cr == nil {
@@ -94,8 +98,13 @@ func ComputeMetrics(s *Summary) ([]RunnerMetrics, []ProgramMetrics) {
 				if m.MaxGas == nil || r.Gas.Total > *m.MaxGas {
 					m.MaxGas, m.MaxGasCase = ptrI(r.Gas.Total), s.Cases[i].Name
 				}
-				if r.Gas.Load > 0 {
-					load = append(load, float64(r.Gas.Load))
+				for _, ph := range []struct {
+					v   int64
+					dst *[]float64
+				}{{r.Gas.Load, &load}, {r.Gas.Serialize, &ser}, {r.Gas.Execute, &exe}, {r.Gas.Diff, &dif}} {
+					if ph.v > 0 {
+						*ph.dst = append(*ph.dst, float64(ph.v))
+					}
 				}
 			}
 			if r.BlobBytes != nil && (m.MaxBlobBytes == nil || *r.BlobBytes > *m.MaxBlobBytes) {
@@ -112,8 +121,13 @@ func ComputeMetrics(s *Summary) ([]RunnerMetrics, []ProgramMetrics) {
 		if v, ok := median(gas); ok {
 			m.MedianGas = ptrF(v)
 		}
-		if v, ok := median(load); ok {
-			m.MedianLoadGas = ptrF(v)
+		for _, ph := range []struct {
+			xs  []float64
+			dst **float64
+		}{{load, &m.MedianLoadGas}, {ser, &m.MedianSerializeGas}, {exe, &m.MedianExecuteGas}, {dif, &m.MedianDiffGas}} {
+			if v, ok := median(ph.xs); ok {
+				*ph.dst = ptrF(v)
+			}
 		}
 		rms = append(rms, m)
 	}

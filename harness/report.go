@@ -200,6 +200,14 @@ func Markdown(s *Summary, plots []PlotFile) string {
 			fmtOpt(m.MedianLoadGas, "%.0f"), fmtOptI(m.MaxBlobBytes), fmtOptNS(m.MaxCompileNS))
 	}
 
+	p("\n### PVM gas by phase (medians over the cases that report the phase)\n\n| runner | ELF load | serialize | execute | diff |\n|---|---|---|---|---|\n")
+	for _, m := range s.Metrics {
+		if m.MedianGas != nil {
+			p("| %s | %s | %s | %s | %s |\n", m.Runner, fmtOpt(m.MedianLoadGas, "%.0f"), fmtOpt(m.MedianSerializeGas, "%.0f"),
+				fmtOpt(m.MedianExecuteGas, "%.0f"), fmtOpt(m.MedianDiffGas, "%.0f"))
+		}
+	}
+
 	p("\n## Programs\n\n| program | text bytes | cases | runner | median gas/CU | median gas | median wall | blob bytes | compile | break-even (wall) | break-even (gas) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, pm := range s.Programs {
 		for _, r := range pm.Runners {

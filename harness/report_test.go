@@ -229,7 +229,7 @@ var _ = Describe("Reports", func() {
 		}
 		want, err := os.ReadFile(golden)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(got).To(Equal(string(want)), "summary.json fields changed: bump harness.SchemaVersion and regenerate with SBPF_PVM_UPDATE_GOLDEN=1")
+		Expect(got).To(Equal(string(want)), "summary.json fields changed: regenerate with SBPF_PVM_UPDATE_GOLDEN=1, and bump harness.SchemaVersion unless fields were only added")
 		Expect(doc.(map[string]any)["schema"]).To(Equal(harness.SchemaVersion))
 	})
 

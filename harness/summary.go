@@ -15,8 +15,9 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 )
 
-// SchemaVersion identifies the layout of summary.json. Adding, renaming or removing a
-// field changes the golden field list in the tests and must bump this.
+// SchemaVersion identifies the layout of summary.json. Every field change shows in the
+// golden field list of the tests. Adding a field keeps the version (readers of older
+// files see it empty); renaming or removing one, or changing its meaning, bumps it.
 const SchemaVersion = "sbpf-pvm/summary/v1"
 
 // Runner names the verdict knows about.
