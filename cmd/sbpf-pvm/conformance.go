@@ -175,7 +175,7 @@ func cfExecute(cmd *cobra.Command, f *cfFlags, command string, extra func(*harne
 		RunConfig: harness.RunConfig{Corpus: f.corpus, Filter: f.filter, Shard: shard.String(), Profile: f.profile},
 	}
 	if len(avail) > 0 {
-		fmt.Fprintf(stderr, "%s: %d cases × %d runners (%s)\n", command, len(cases), len(avail), strings.Join(avail, ", "))
+		fmt.Fprintf(stderr, "%s: %d cases × %d runner(s) (%s)\n", command, len(cases), len(avail), strings.Join(avail, ", "))
 	}
 	s, err := harness.Run(ctx, cfg, cases)
 	if err != nil {
