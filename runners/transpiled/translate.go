@@ -72,6 +72,10 @@ type translator struct {
 	sysSlots map[uint32]int
 	sysKeys  []uint32
 	hasCallx bool
+	liveIn   map[uint64]uint16
+	retLive  map[uint64]uint16
+	pcs      map[uint64][]uint64
+	cur      uint64 // the function being emitted
 
 	b   *bytes.Buffer
 	tmp int
@@ -107,6 +111,7 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 		}
 	}
 	t.findEntries()
+	t.analyze()
 	t.emitModule()
 	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
 }
@@ -254,12 +259,12 @@ func (t *translator) endsBlock(pc uint64) bool {
 	return len(t.succ(pc)) == 0
 }
 
-const retType = "{ i64, i64, i64, i64, i64, i64, i64 }"
-const retErr = "%ret { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -1 }"
+// fullRet is the return type of tr_dispatch: r0..r5 and the meter.
+const fullRet = "{ i64, i64, i64, i64, i64, i64, i64 }"
+const fullRetErr = fullRet + " { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -1 }"
 
 func (t *translator) emitModule() {
 	t.f("; sBPF %s program translated by sbpf-pvm (runners/transpiled)\n", t.v)
-	t.f("%%ret = type %s\n", retType)
 	t.f("@tr_rt = external hidden global [8 x [16 x i64]]\n")
 	t.f("@tr_ctx = external hidden global ptr\n")
 	t.f("@tr_stack_host = external hidden global ptr\n")
@@ -285,9 +290,16 @@ func (t *translator) emitModule() {
 	entry := t.exe.EntryPC
 	t.f("define hidden i64 @tr_run(i64 %%rem) {\n")
 	if entry < t.n {
-		t.f("  %%r = call fastcc %%ret @f%d(i64 0, i64 %d, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 %d, i64 %%rem, i64 %d)\n",
-			entry, sbpf.MMInputStart, r10, t.cfg.MaxCallDepth)
-		t.f("  %%r0 = extractvalue %%ret %%r, 0\n  store i64 %%r0, ptr @tr_r0\n  %%m = extractvalue %%ret %%r, 6\n  ret i64 %%m\n}\n")
+		args := t.callArgs(entry, func(r uint8) string {
+			if r == 1 {
+				return fmt.Sprintf("%d", sbpf.MMInputStart)
+			}
+			return "0"
+		}, fmt.Sprintf("%d", r10), "%rem", fmt.Sprintf("%d", t.cfg.MaxCallDepth))
+		ty := t.retTy(entry)
+		nret := len(regsOf(t.retLive[entry] & maskArgs))
+		t.f("  %%r = call fastcc %s @f%d(%s)\n", ty, entry, args)
+		t.f("  %%r0 = extractvalue %s %%r, 0\n  store i64 %%r0, ptr @tr_r0\n  %%m = extractvalue %s %%r, %d\n  ret i64 %%m\n}\n", ty, ty, nret)
 	} else {
 		t.f("  call void @tr_fault(i32 %d, i64 %%rem)\n  ret i64 -1\n}\n", kOverrun)
 	}
@@ -389,13 +401,29 @@ func regName(r uint8) string { return fmt.Sprintf("%%r%d", r) }
 
 func (t *translator) emitFunction(e uint64) {
 	t.tmp = 0
-	t.f("\ndefine internal fastcc %%ret @f%d(", e)
-	for r := 0; r <= 10; r++ {
-		t.f("i64 %%a%d, ", r)
+	t.cur = e
+	t.f("\ndefine internal fastcc %s @f%d(i64 %%rem0, i64 %%dl", t.retTy(e), e)
+	passed := map[uint8]bool{}
+	for _, r := range t.params(e) {
+		t.f(", i64 %%a%d", r)
+		passed[r] = true
 	}
-	t.f("i64 %%rem0, i64 %%dl) {\nentry:\n")
+	if !t.fixed {
+		t.f(", i64 %%a10")
+		passed[10] = true
+	}
+	t.f(") {\nentry:\n")
+	if t.fixed {
+		// r10 follows from the depth: the root frame is at depth 0 (dl = max depth)
+		t.f("  %%dd = sub i64 %d, %%dl\n  %%db = mul i64 %%dd, %d\n  %%a10 = add i64 %%db, %d\n", t.cfg.MaxCallDepth, t.bump, sbpf.MMStackStart+uint64(t.cfg.StackFrameSize))
+		passed[10] = true
+	}
 	for r := 0; r <= 10; r++ {
-		t.f("  %%r%d = alloca i64\n  store i64 %%a%d, ptr %%r%d\n", r, r, r)
+		if passed[uint8(r)] {
+			t.f("  %%r%d = alloca i64\n  store i64 %%a%d, ptr %%r%d\n", r, r, r)
+		} else {
+			t.f("  %%r%d = alloca i64\n  store i64 0, ptr %%r%d\n", r, r)
+		}
 	}
 	t.f("  %%rem = alloca i64\n  store i64 %%rem0, ptr %%rem\n")
 	if t.fixed {
@@ -417,6 +445,7 @@ func (t *translator) emitFunction(e uint64) {
 		t.emitBlock(l, isLeader)
 	}
 	// shared exits
+	retErr := t.retErrOf(e)
 	t.f("exhaust:\n  call void @tr_fault(i32 %d, i64 0)\n  ret %s\n", kExceeded, retErr)
 	for k := kRecorded; k <= kCallxNotEntered; k++ {
 		if k == kExceeded {
@@ -477,8 +506,9 @@ func (t *translator) segLen(pc uint64, isLeader map[uint64]bool) uint64 {
 // charge emits the meter check of a segment of k instructions starting at pc.
 func (t *translator) charge(k, pc uint64) {
 	m, ok, m2 := t.v_(), t.v_(), t.v_()
-	t.f("  %s = load i64, ptr %%rem\n  %s = icmp uge i64 %s, %d\n  br i1 %s, label %%s%d, label %%exhaust, !prof !1\ns%d:\n", m, ok, m, k, ok, pc, pc)
-	t.f("  %s = sub i64 %s, %d\n  store i64 %s, ptr %%rem\n", m2, m, k, m2)
+	// The meter stays below 2^62 (rt/engine.c), so a negative difference is a shortfall.
+	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  %s = icmp sge i64 %s, 0\n", m, m2, m, k, ok, m2)
+	t.f("  br i1 %s, label %%s%d, label %%exhaust, !prof !1\ns%d:\n  store i64 %s, ptr %%rem\n", ok, pc, pc, m2)
 }
 
 func (t *translator) load(r uint8) string {
@@ -815,17 +845,33 @@ func (t *translator) jcc(pc uint64, in *insn) {
 
 // ret returns r0..r5 and the meter to the caller.
 func (t *translator) ret() {
+	ty := t.retTy(t.cur)
 	acc := "undef"
-	for r := uint8(0); r <= 5; r++ {
+	i := 0
+	for _, r := range regsOf(t.retLive[t.cur] & maskArgs) {
 		v := t.load(r)
 		x := t.v_()
-		t.f("  %s = insertvalue %%ret %s, i64 %s, %d\n", x, acc, v, r)
+		t.f("  %s = insertvalue %s %s, i64 %s, %d\n", x, ty, acc, v, i)
 		acc = x
+		i++
 	}
 	m := t.v_()
 	t.f("  %s = load i64, ptr %%rem\n", m)
 	x := t.v_()
-	t.f("  %s = insertvalue %%ret %s, i64 %s, 6\n  ret %%ret %s\n", x, acc, m, x)
+	t.f("  %s = insertvalue %s %s, i64 %s, %d\n  ret %s %s\n", x, ty, acc, m, i, ty, x)
+}
+
+// callArgs builds the argument list of a call of function e: the meter, the depth left,
+// the registers e reads (values from val) and, with manual frames, r10.
+func (t *translator) callArgs(e uint64, val func(uint8) string, r10, rem, dl string) string {
+	args := "i64 " + rem + ", i64 " + dl
+	for _, r := range t.params(e) {
+		args += ", i64 " + val(r)
+	}
+	if !t.fixed {
+		args += ", i64 " + r10
+	}
+	return args
 }
 
 // pushFrame emits the depth check of push_frame and returns the callee's r10.
@@ -840,25 +886,37 @@ func (t *translator) pushFrame(pc uint64, tag string) string {
 	return r10
 }
 
-// invoke calls fn (a function name and leading arguments) with the registers, then
-// continues at pc+1.
-func (t *translator) invoke(pc uint64, callee, lead, r10 string) {
-	args := lead
-	for r := uint8(0); r <= 9; r++ {
-		args += "i64 " + t.load(r) + ", "
-	}
+// invoke calls function target (or, when target is nil, tr_dispatch with tpc) with the
+// registers, then continues at pc+1.
+func (t *translator) invoke(pc uint64, target *uint64, tpc, r10 string) {
 	m := t.v_()
 	t.f("  %s = load i64, ptr %%rem\n", m)
 	dl := t.bin("sub", "i64", "%dl", "1")
 	res := t.v_()
-	t.f("  %s = call fastcc %%ret %s(%si64 %s, i64 %s, i64 %s)\n", res, callee, args, r10, m, dl)
+	var ty string
+	var rets []uint8
+	if target != nil {
+		ty = t.retTy(*target)
+		rets = regsOf(t.retLive[*target] & maskArgs)
+		args := t.callArgs(*target, func(r uint8) string { return t.load(r) }, r10, m, dl)
+		t.f("  %s = call fastcc %s @f%d(%s)\n", res, ty, *target, args)
+	} else {
+		ty = fullRet
+		rets = regsOf(maskArgs)
+		args := "i64 " + tpc + ", i64 " + m + ", i64 " + dl
+		for r := uint8(0); r <= 9; r++ {
+			args += ", i64 " + t.load(r)
+		}
+		args += ", i64 " + r10
+		t.f("  %s = call fastcc %s @tr_dispatch(%s)\n", res, ty, args)
+	}
 	nm := t.v_()
-	t.f("  %s = extractvalue %%ret %s, 6\n", nm, res)
+	t.f("  %s = extractvalue %s %s, %d\n", nm, ty, res, len(rets))
 	e := t.bin("icmp eq", "i64", nm, "-1")
 	t.f("  br i1 %s, label %%propagate, label %%ret%d, !prof !2\nret%d:\n", e, pc, pc)
-	for r := uint8(0); r <= 5; r++ {
+	for i, r := range rets {
 		v := t.v_()
-		t.f("  %s = extractvalue %%ret %s, %d\n", v, res, r)
+		t.f("  %s = extractvalue %s %s, %d\n", v, ty, res, i)
 		t.store(r, v)
 	}
 	t.f("  store i64 %s, ptr %%rem\n  br label %%b%d\n", nm, pc+1)
@@ -896,32 +954,25 @@ func (t *translator) call(pc uint64, in *insn) {
 		t.f("  br label %%fault%d\n", kCallOutside)
 		return
 	}
-	t.invoke(pc, fmt.Sprintf("@f%d", target), "", r10)
+	t.invoke(pc, &target, "", r10)
 }
 
 func (t *translator) callx(pc uint64, in *insn) {
-	reg := uint8(in.Imm)
-	switch {
-	case t.v.CallxUsesSrcReg():
-		reg = in.Src
-	case t.v.CallxUsesDstReg():
-		reg = in.Dst
-	}
-	target := t.load(reg)
+	target := t.load(t.callxReg(in))
 	r10 := t.pushFrame(pc, "d")
 	off := t.bin("sub", "i64", target, fmt.Sprintf("%d", t.exe.TextVaddr))
 	tpc := t.bin("udiv", "i64", off, "8")
 	out := t.bin("icmp uge", "i64", tpc, fmt.Sprintf("%d", t.n))
 	t.check(out, kCallOutside, pc, "x")
-	t.invoke(pc, "@tr_dispatch", "i64 "+tpc+", ", r10)
+	t.invoke(pc, nil, tpc, r10)
 }
 
 func (t *translator) emitDispatch() {
-	t.f("\ndefine internal fastcc %%ret @tr_dispatch(i64 %%tpc, ")
+	t.f("\ndefine internal fastcc %s @tr_dispatch(i64 %%tpc, i64 %%rem, i64 %%dl", fullRet)
 	for r := 0; r <= 10; r++ {
-		t.f("i64 %%a%d, ", r)
+		t.f(", i64 %%a%d", r)
 	}
-	t.f("i64 %%rem, i64 %%dl) {\nentry:\n  switch i64 %%tpc, label %%bad [")
+	t.f(") {\nentry:\n  switch i64 %%tpc, label %%bad [")
 	if t.hasCallx {
 		for _, e := range t.entries {
 			t.f(" i64 %d, label %%e%d", e, e)
@@ -929,15 +980,13 @@ func (t *translator) emitDispatch() {
 	}
 	t.f(" ]\n")
 	if t.hasCallx {
-		args := ""
-		for r := 0; r <= 10; r++ {
-			args += fmt.Sprintf("i64 %%a%d, ", r)
-		}
 		for _, e := range t.entries {
-			t.f("e%d:\n  %%x%d = tail call fastcc %%ret @f%d(%si64 %%rem, i64 %%dl)\n  ret %%ret %%x%d\n", e, e, e, args, e)
+			// every callx candidate returns r0..r5 (analyze), so its type is fullRet
+			args := t.callArgs(e, func(r uint8) string { return fmt.Sprintf("%%a%d", r) }, "%a10", "%rem", "%dl")
+			t.f("e%d:\n  %%x%d = tail call fastcc %s @f%d(%s)\n  ret %s %%x%d\n", e, e, fullRet, e, args, fullRet, e)
 		}
 	}
-	t.f("bad:\n  call void @tr_fault(i32 %d, i64 %%rem)\n  ret %s\n}\n", kCallxNotEntered, retErr)
+	t.f("bad:\n  call void @tr_fault(i32 %d, i64 %%rem)\n  ret %s\n}\n", kCallxNotEntered, fullRetErr)
 }
 
 // addr emits the translation of base register + off for an access of size bytes and

@@ -25,6 +25,15 @@ HIDDEN svc_ctx *tr_ctx;
 HIDDEN uint8_t *tr_stack_host;
 HIDDEN uint64_t tr_r0;
 static uint64_t tr_synced; /* the meter at the last synchronisation */
+/* The generated code tests the meter's sign, so it runs with at most 2^62 units; the rest
+ * (budgets no program can exhaust within the PVM's gas) is kept aside in tr_excess. */
+#define TR_METER_MAX (1ull << 62)
+static uint64_t tr_excess;
+
+static uint64_t tr_clamp(uint64_t rem) {
+  tr_excess = rem > TR_METER_MAX ? rem - TR_METER_MAX : 0;
+  return rem - tr_excess;
+}
 
 /* fault kinds of translate.go */
 static const char *const tr_kinds[] = {
@@ -75,8 +84,9 @@ int svc_engine_execute(svc_ctx *c) {
   fill_table(c);
   tr_stack_host = c->regions[2].host;
   tr_synced = c->remaining;
-  uint64_t rem = tr_run(c->remaining);
+  uint64_t rem = tr_run(tr_clamp(c->remaining));
   if (rem == ~0ull) return -1;
+  rem += tr_excess;
   c->exit_code = tr_r0;
   c->insn_count += tr_synced - rem;
   c->remaining = rem;
@@ -87,6 +97,7 @@ int svc_engine_execute(svc_ctx *c) {
 HIDDEN void tr_fault(int kind, uint64_t rem) {
   svc_ctx *c = tr_ctx;
   if (kind) svc_fail(c, tr_kinds[kind], 0);
+  if (kind != 1) rem += tr_excess; /* ExceededMaxInstructions: the meter is empty */
   c->insn_count += tr_synced - rem;
   c->remaining = rem;
 }
@@ -95,6 +106,7 @@ HIDDEN void tr_fault(int kind, uint64_t rem) {
  * re-read after. Returns the new meter, or ~0 after a failure (recorded). */
 HIDDEN uint64_t tr_syscall(int slot, uint64_t rem, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
   svc_ctx *c = tr_ctx;
+  rem += tr_excess;
   c->insn_count += tr_synced - rem;
   c->remaining = rem;
   tr_synced = rem;
@@ -110,5 +122,5 @@ HIDDEN uint64_t tr_syscall(int slot, uint64_t rem, uint64_t a1, uint64_t a2, uin
   }
   tr_r0 = r0;
   tr_synced = c->remaining;
-  return c->remaining;
+  return tr_clamp(c->remaining);
 }
