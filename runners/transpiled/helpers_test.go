@@ -2,6 +2,7 @@ package transpiled_test
 
 import (
 	"context"
+	"testing"
 
 	. "github.com/onsi/gomega"
 
@@ -36,6 +37,20 @@ const (
 func newCase(name, src string, v sbpf.Version, budget uint64) *runners.Case {
 	elfBytes, err := asm.AssembleELF(src, v)
 	Expect(err).NotTo(HaveOccurred(), name)
+	return caseFor(name, elfBytes, budget)
+}
+
+// newCaseTB is newCase for benchmarks (no Gomega).
+func newCaseTB(b testing.TB, src string) *runners.Case {
+	elfBytes, err := asm.AssembleELF(src, sbpf.V0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := caseFor("bench", elfBytes, 100000)
+	return c
+}
+
+func caseFor(name string, elfBytes []byte, budget uint64) *runners.Case {
 	data := make(runners.Hex, 16)
 	for i := range data {
 		data[i] = byte(0x10 + i)
@@ -51,7 +66,9 @@ func newCase(name, src string, v sbpf.Version, budget uint64) *runners.Case {
 		},
 	}
 	c.SetProgramBytes(elfBytes)
-	Expect(c.Validate()).To(Succeed())
+	if err := c.Validate(); err != nil {
+		panic(err)
+	}
 	return c
 }
 
