@@ -29,7 +29,7 @@ var GuestFiles = []string{"elf.c", "vm.c"}
 // ExtraCFlags are added to the SDK's flags (pvm/guest.CFlags) for every guest file.
 // -mno-strict-align: the PVM loads and stores at any address in one instruction, so
 // unaligned accesses (sBPF memory, the wire format) must not be split into bytes.
-var ExtraCFlags = []string{"-DSVC_NO_LIBC", "-O3", "-mno-strict-align", "-fno-function-sections", "-Wall", "-Wno-unused-function"}
+var ExtraCFlags = []string{"-DSVC_NO_LIBC", "-O3", "-mno-strict-align", "-Wall", "-Wno-unused-function"}
 
 // Blob is the built service.
 type Blob struct {

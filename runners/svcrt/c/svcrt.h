@@ -66,13 +66,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Workaround for pvm/link (reported): a PC-relative relocation in the first 4 bytes of a
- * code section crashes its import-marker check. Guests are built with
- * -fno-function-sections and every translation unit starts with this relocation-free
- * function, so no section begins with an auipc. */
-#ifdef __riscv
-__attribute__((used, noinline)) static void svc_tu_pad_(void) { __asm__ volatile("nop"); }
-#endif
 
 #define SVC_REQ_MAGIC 0x31515653u /* "SVQ1" */
 #define SVC_RESP_MAGIC 0x31525653u /* "SVR1" */
