@@ -268,6 +268,13 @@ func (l *linker) emit(entries []target, importIdx []uint32) (*pvm.Program, int, 
 			return nil, 0, err
 		}
 	}
+	// Every block must start where the PVM starts one (pc 0 or after a terminator),
+	// or its jumps and jump-table entries would panic.
+	for _, b := range l.blocks {
+		if i := b.firstEmit; i > 0 && !out[i-1].inst.Op.IsTerminator() && !out[i-1].force5 {
+			return nil, 0, errf(ErrLayout, "internal error: block at %s+0x%x does not follow a terminator", b.sec.name, b.sec.code.ops[b.first].off)
+		}
+	}
 	var jt []uint32
 	for _, b := range l.blocks {
 		b.pcVal = pcs[b.firstEmit]

@@ -637,9 +637,15 @@ func (l *linker) link() (*Result, *Error) {
 	if 5*zoneSize+q(uint64(len(ro)))+q(uint64(len(rw))+z*pageSize)+q(uint64(stack))+argSize > 1<<32 {
 		return nil, errf(ErrLayout, "program does not fit the 32-bit address space (RO %d, RW %d + %d pages, stack %d)", len(ro), len(rw), z, stack)
 	}
-	// Self-check: the blob must parse back.
+	// Self-check (spec §6.8): the blob parses back strictly and decodes under its profile.
 	if _, e := pvm.ParseStandardProgram(sp.Marshal()); e != nil {
 		return nil, errf(ErrLayout, "internal error: output does not parse: %v", e)
+	}
+	if _, e := pvm.ParseProgramStrict(prog.Marshal()); e != nil {
+		return nil, errf(ErrLayout, "internal error: program blob is not canonical: %v", e)
+	}
+	if _, e := pvm.Decode(l.opts.Profile, prog); e != nil {
+		return nil, errf(ErrLayout, "internal error: output does not decode under %s: %v", l.opts.Profile, e)
 	}
 
 	res := &Result{Program: sp, Profile: l.opts.Profile}
