@@ -43,6 +43,9 @@ func WriteFailures(w io.Writer, s *Summary) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s: %s\n", c.Name, c.Outcome)
+		if len(c.Results) == 0 {
+			fmt.Fprintln(w, "  no runner could run it (see the unavailable runners)")
+		}
 		for _, r := range c.Results {
 			if r.HarnessError != "" {
 				fmt.Fprintf(w, "  %s could not run it: %s\n", r.Runner, r.HarnessError)

@@ -152,6 +152,9 @@ func Markdown(s *Summary, plots []PlotFile) string {
 		}
 		bad++
 		p("### %s — %s\n\n", c.Name, c.Outcome)
+		if len(c.Results) == 0 {
+			p("- no runner could run it (see the unavailable runners)\n")
+		}
 		for _, r := range c.Results {
 			if r.HarnessError != "" {
 				p("- %s could not run it: %s\n", r.Runner, mdEscape(r.HarnessError))

@@ -304,7 +304,7 @@ func judge(cr *CaseReport, c *runners.Case, nondet []Mismatch) {
 		}
 	}
 	switch {
-	case hasErr:
+	case hasErr || len(cr.Results) == 0: // nothing ran it: no runner was available
 		cr.Outcome = OutcomeError
 	case disagree:
 		cr.Outcome = OutcomeDisagree

@@ -127,6 +127,14 @@ var _ = Describe("Run", func() {
 		Expect(s.Cases[0].Results).To(HaveLen(1))
 	})
 
+	It("does not call a case agreed when no runner could run it", func() {
+		s, err := harness.Run(ctx, harness.Config{Slots: []harness.RunnerSlot{slot(&fakeRunner{name: "native", available: errToolMissing})}}, memCases(2))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Totals.Errors).To(Equal(2))
+		Expect(s.Totals.Failed()).To(BeTrue())
+		Expect(harness.Headline(s)).To(HavePrefix("FAIL"))
+	})
+
 	It("turns a factory error into an unavailable slot", func() {
 		sl := harness.NewSlot("x", nil, errors.New("no toolchain"))
 		Expect(sl.Runner).To(BeNil())
