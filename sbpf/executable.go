@@ -2,7 +2,9 @@ package sbpf
 
 import "errors"
 
-var errNilLoader = errors.New("sbpf: executable has no Loader")
+// ErrNilLoader is returned when an executable is built, loaded or verified without a
+// Loader (the caller's mistake, not the program's: it is no anza error variant).
+var ErrNilLoader = errors.New("sbpf: no Loader (nil *sbpf.Loader)")
 
 // Executable is a loaded program (elf.rs Executable). The ELF loader, the
 // assembler or NewExecutableFromText fill the exported fields; Verify checks
@@ -26,7 +28,7 @@ type Executable struct {
 // which is then registered (hashed on v0..v2).
 func NewExecutableFromText(text []byte, loader *Loader, v Version, functions *FunctionRegistry) (*Executable, error) {
 	if loader == nil {
-		return nil, errNilLoader
+		return nil, ErrNilLoader
 	}
 	if functions == nil {
 		functions = NewFunctionRegistry()
@@ -63,7 +65,7 @@ func (e *Executable) RodataRegion() MemoryRegion { return NewRegionReadonly(e.Ro
 // *VerifierError for rejected bytecode.
 func (e *Executable) Verify() error {
 	if e.Loader == nil {
-		return errNilLoader
+		return ErrNilLoader
 	}
 	if err := Verify(e.Text, e.Version); err != nil {
 		return err

@@ -43,8 +43,11 @@ func Version(data []byte) (sbpf.Version, error) {
 // Load parses, validates and relocates an sBPF ELF exactly like anza's Executable::load:
 // the version comes from e_flags; v0..v2 use the lenient (relocating) loader and v3+ the
 // strict one. Every failure is an *Error whose Kind() is the ElfError variant name.
-// The input is never modified.
+// The input is never modified. A nil loader is sbpf.ErrNilLoader.
 func Load(data []byte, loader *sbpf.Loader) (*sbpf.Executable, error) {
+	if loader == nil {
+		return nil, sbpf.ErrNilLoader
+	}
 	v, err := Version(data)
 	if err != nil {
 		return nil, err

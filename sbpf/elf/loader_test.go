@@ -209,6 +209,16 @@ var _ = Describe("Load, legacy (v0..v2) ELF from the writer", func() {
 			Expect(kindOf(err)).To(Equal("ValueOutOfBounds"))
 		})
 
+		It("a nil loader, with a typed error instead of a panic", func() {
+			v3 := legacyProgram()
+			v3.Version = sbpf.V3
+			for _, data := range [][]byte{so, mustWrite(v3), nil, []byte("junk")} {
+				exe, err := elf.Load(data, nil)
+				Expect(exe).To(BeNil())
+				Expect(err).To(MatchError(sbpf.ErrNilLoader))
+			}
+		})
+
 		It("a syscall whose hash collides with a function key", func() {
 			// A syscall named by the 8 bytes of pc 7 hashes like the function at pc 7.
 			var name [8]byte
