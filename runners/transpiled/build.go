@@ -243,7 +243,7 @@ type Options struct {
 }
 
 // translatorVersion changes whenever the translation changes (part of the cache key).
-const translatorVersion = "tr2"
+const translatorVersion = "tr3"
 
 var (
 	memMu    sync.Mutex

@@ -42,7 +42,7 @@ type Module struct {
 	Insns     int // sBPF instruction slots
 }
 
-// Region table layout (rt/engine.c tr_rt): per region 16 u64: vm_addr, host, load limits
+// Region table layout (rt/engine.c tr_rt): per region 16 u64: vm_addr, host - vm_addr, load limits
 // for sizes 1, 2, 4, 8, store limits for sizes 1, 2, 4, 8.
 func limIndex(store bool, size int) int {
 	i := map[int]int{1: 0, 2: 1, 4: 2, 8: 3}[size]
@@ -1014,7 +1014,7 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
 	hp, h, p1 := t.v_(), t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
-	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, o, tag, tag)
+	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, a, tag, tag)
 	c, p2 := t.v_(), t.v_()
 	acc := 0
 	if store {

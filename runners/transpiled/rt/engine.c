@@ -67,7 +67,7 @@ static void fill_table(svc_ctx *c) {
     const svc_region *r = &c->regions[i];
     uint64_t *e = tr_rt[i];
     e[0] = r->vm_addr;
-    e[1] = (uint64_t)(uintptr_t)r->host;
+    e[1] = (uint64_t)(uintptr_t)r->host - r->vm_addr; /* host address = a + e[1] */
     for (int k = 2; k < 10; k++) e[k] = 0;
     if (r->gap_shift != 63 || !r->host) continue;
     static const uint64_t sizes[4] = {1, 2, 4, 8};
