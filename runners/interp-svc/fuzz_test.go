@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"os"
 	"os/exec"
 	"reflect"
 	"sync"
@@ -120,6 +121,12 @@ func FuzzServiceVsNative(f *testing.F) {
 		select {
 		case a = <-ch:
 		case <-time.After(3 * time.Second):
+			f, _ := os.CreateTemp("", "interp-svc-hang-*.req")
+			if f != nil {
+				f.Write(payload)
+				f.Close()
+				t.Fatalf("host service hangs on the request saved in %s", f.Name())
+			}
 			t.Fatalf("host service hangs")
 		}
 		raw, err := a.raw, a.err
