@@ -41,6 +41,11 @@ type Runner struct {
 	Gas int64
 }
 
+var (
+	_ runners.Runner       = (*Runner)(nil)
+	_ runners.Availability = (*Runner)(nil)
+)
+
 // New returns a runner for profile p.
 func New(p pvm.Profile) *Runner { return &Runner{Profile: p, Gas: MaxRefineGas} }
 
