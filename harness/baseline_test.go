@@ -135,6 +135,15 @@ var _ = Describe("Verdict", func() {
 		}
 	})
 
+	It("says when the transpiled runner reported no compile time", func() {
+		g := func(*runners.Case) int64 { return 1000 }
+		slots := []harness.RunnerSlot{slot(&fakeRunner{name: "native"}), slot(&fakeRunner{name: "interp-svc", gas: g}), slot(&fakeRunner{name: "transpiled", gas: g})}
+		s, err := harness.Run(context.Background(), harness.Config{Slots: slots}, memCases(2))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Verdict.BreakEvenGas).To(BeNil())
+		Expect(s.Verdict.Lines[1].Answer).To(ContainSubstring("reported no compile time"))
+	})
+
 	It("says what is missing when the PVM runners did not run", func() {
 		s := gasRun(nil, nil, errToolMissing)
 		Expect(s.Verdict.Lines[0].Answer).To(ContainSubstring("interp-svc: not measured (interp-svc unavailable: clang-19"))
