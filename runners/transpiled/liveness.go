@@ -125,17 +125,17 @@ func (t *translator) liveness(e uint64, callxUse uint16) (uint16, map[uint64]uin
 			case opExit:
 				in = t.retLive[e] & maskArgs
 			case opCall:
-				kind, target, _, ok := t.exe.ResolveCall(pc)
+				kind, target, name, ok := t.exe.ResolveCall(pc)
 				switch {
 				case !ok || kind == sbpf.CallUnresolved || kind == sbpf.CallInternalOutside:
 					in = 0
 				case kind == sbpf.CallSyscall:
-					in = maskSysIn | out&^1
+					in = sysArgs(name) | out&^1
 				case kind == sbpf.CallInternal:
 					in = t.liveIn[target]&maskRegs | out&^maskArgs
 					sites[target] |= out
 				default: // syscall, then internal
-					in = maskSysIn
+					in = sysArgs(name)
 					if target < t.n {
 						in |= t.liveIn[target]&maskRegs&^1 | out&^maskArgs
 						sites[target] |= out
@@ -193,3 +193,24 @@ func (t *translator) retErrOf(e uint64) string {
 // params lists the registers passed to function e (r10 is added separately when frames
 // are manual).
 func (t *translator) params(e uint64) []uint8 { return regsOf(t.liveIn[e] & maskRegs) }
+
+// syscallArity is how many of r1..r5 a syscall reads (Agave's syscall signatures); the
+// others cannot influence it, so their values need not reach it. Unknown syscalls read
+// all five.
+var syscallArity = map[string]int{
+	"abort": 0, "sol_panic_": 4, "sol_log_": 2, "sol_log_64_": 5, "sol_log_compute_units_": 0,
+	"sol_log_pubkey": 1, "sol_log_data": 2, "sol_set_return_data": 2, "sol_get_return_data": 3,
+	"sol_memcpy_": 3, "sol_memmove_": 3, "sol_memset_": 3, "sol_memcmp_": 4,
+	"sol_sha256": 3, "sol_keccak256": 3, "sol_blake3": 3,
+	"sol_create_program_address": 4, "sol_try_find_program_address": 5, "sol_alloc_free_": 2,
+	"sol_get_clock_sysvar": 1, "sol_get_rent_sysvar": 1, "sol_get_epoch_schedule_sysvar": 1,
+	"sol_get_last_restart_slot": 1, "sol_remaining_compute_units": 0, "sol_get_stack_height": 0,
+}
+
+func sysArgs(name string) uint16 {
+	n, ok := syscallArity[name]
+	if !ok {
+		return maskSysIn
+	}
+	return (uint16(1)<<(n+1) - 1) &^ 1
+}
