@@ -618,14 +618,12 @@ int sbpf_load(svc_ctx *c, sbpf_exe *x, const uint8_t *elf_bytes, size_t len) {
   int v = flags <= 4 ? (int)flags : SBPF_RESERVED;
   if (v < c->req.min_version || v > c->req.max_version) return elf_fail(c, "UnsupportedSBPFVersion");
   x->version = v;
-  /* One 16-byte aligned copy of the original (the parser's alignment rules assume it) and
-   * one to relocate, as elf.rs does for unaligned input. */
-  uint8_t *orig = svc_alloc(len ? len : 1);
-  if (!orig) return elf_fail(c, "ValueOutOfBounds: program exhausted the arena");
-  svc_memcpy(orig, elf_bytes, len);
-  if (v >= SBPF_V3) return load_strict(c, x, orig, len);
+  /* The parser reads the request's bytes in place (its alignment rules are checked on
+   * offsets, as if the bytes were 16-aligned like elf.rs's copy); relocation works on a
+   * copy. */
+  if (v >= SBPF_V3) return load_strict(c, x, elf_bytes, len);
   uint8_t *buf = svc_alloc(len ? len : 1);
   if (!buf) return elf_fail(c, "ValueOutOfBounds: program exhausted the arena");
   svc_memcpy(buf, elf_bytes, len);
-  return load_lenient(c, x, orig, buf, len);
+  return load_lenient(c, x, elf_bytes, buf, len);
 }

@@ -215,6 +215,25 @@ static int resolve(uint8_t o, int v, int *ck, int *store) {
   return OP_INVALID;
 }
 
+/* The interpreter is direct-threaded: every decoded instruction holds the address of its
+ * handler, and each handler ends with a guaranteed tail call (musttail) to the next
+ * instruction's handler. On the PVM that is one load and one indirect jump per sBPF
+ * instruction, and one PVM basic block per handler. Registers are byte offsets into the
+ * register file; immediates are sign-extended at use (free with lw). blk is the number of
+ * instructions from this one to the end of its straight-line run (see "metering"). */
+typedef struct dinsn dinsn;
+typedef int (*handler)(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
+struct dinsn {
+  handler fn;
+  uint8_t dst, src;
+  uint16_t op;
+  int32_t imm; /* LDDW: low half; OP_CALL: internal target or -1 */
+  int32_t off; /* memory offset; jump: byte distance to the target; OP_CALL: syscall index or -1; LDDW: high half */
+  uint32_t blk;
+};
+
+static const handler handlers[OP_COUNT];
+
 /* ---------------------------------------------------------------- verifier */
 
 static int verr(svc_ctx *c, const char *variant) { return svc_fail(c, variant, variant); }
@@ -231,24 +250,23 @@ static rinsn get_insn(const uint8_t *p, uint64_t pc) {
   return i;
 }
 
-/* The verifier's resolved operation per slot, reused by the decoder (one resolve per
- * instruction instead of two). */
-static uint8_t *verified_ops;
+static void decode_one(const sbpf_exe *x, uint64_t pc, uint64_t n, const rinsn *i, int op, int ck, dinsn *out);
 
-int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
+/* RequisiteVerifier, decoding each instruction it accepts into out[] (n + 1 entries) when
+ * out is not NULL: one pass over the program. */
+static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
   int v = x->version;
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
   uint64_t n = len / INSN_SIZE, pc = 0;
-  verified_ops = svc_alloc(n);
   while ((pc + 1) * INSN_SIZE <= len) {
     rinsn i = get_insn(p, pc);
     int ck, store;
     int op = resolve(i.opc, v, &ck, &store);
     if (op == OP_INVALID) return verr(c, "UnknownOpCode");
-    if (verified_ops) verified_ops[pc] = (uint8_t)op;
+    if (out) decode_one(x, pc, n, &i, op, ck, out);
     switch (ck) {
     case CK_LDDW:
       if ((pc + 1) * INSN_SIZE >= len) return verr(c, "LDDWCannotBeLast");
@@ -296,31 +314,62 @@ int sbpf_verify(svc_ctx *c, const sbpf_exe *x) {
   return 0;
 }
 
-/* ---------------------------------------------------------------- pre-decoding */
+int sbpf_verify(svc_ctx *c, const sbpf_exe *x) { return verify_decode(c, x, 0); }
 
-/* The interpreter is direct-threaded: every decoded instruction holds the address of its
- * handler, and each handler ends with a guaranteed tail call (musttail) to the next
- * instruction's handler. On the PVM that is one load and one indirect jump per sBPF
- * instruction, and one PVM basic block per handler. Registers are byte offsets into the
- * register file; immediates are sign-extended at use (free with lw). blk is the number of
- * instructions from this one to the end of its straight-line run (see "metering"). */
-typedef struct dinsn dinsn;
-typedef int (*handler)(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
-struct dinsn {
-  handler fn;
-  uint8_t dst, src;
-  uint16_t op;
-  int32_t imm; /* LDDW: low half; OP_CALL: internal target or -1 */
-  int32_t off; /* memory offset; jump: byte distance to the target; OP_CALL: syscall index or -1; LDDW: high half */
-  uint32_t blk;
-};
+/* ---------------------------------------------------------------- pre-decoding */
 
 static int terminator(int op) {
   return (op >= OP_JA && op <= OP_JSLE32R) || op == OP_CALL || op == OP_CALLX || op == OP_EXIT || op == OP_OVERRUN;
 }
 
-static const handler handlers[OP_COUNT];
+/* Decodes instruction pc (already verified as op) into out[pc] (and the second slot of an
+ * lddw into out[pc + 1]). */
+static void decode_one(const sbpf_exe *x, uint64_t pc, uint64_t n, const rinsn *i, int op, int ck, dinsn *out) {
+  int v = x->version;
+  dinsn o = {0, (uint8_t)(i->dst * 8), (uint8_t)(i->src * 8), (uint16_t)op, i->imm, i->off, 0};
+  switch (op) {
+  case OP_LDDW:
+    o.off = (pc + 1 < n) ? get_insn(x->text, pc + 1).imm : 0;
+    if (pc + 1 < n) out[pc + 1] = (dinsn){0, 0, 0, OP_INVALID, 0, 0, 1}; /* opcode 0: reachable only by callx */
+    break;
+  case OP_ADD32I_S:
+    if (i->opc == 0x14) o.imm = (int32_t)(0u - (uint32_t)i->imm);
+    break;
+  case OP_LE16:
+    o.op = i->imm == 16 ? OP_LE16 : i->imm == 32 ? OP_LE32 : i->imm == 64 ? OP_NOP : OP_BADEND;
+    break;
+  case OP_BE16:
+    o.op = i->imm == 16 ? OP_BE16 : i->imm == 32 ? OP_BE32 : i->imm == 64 ? OP_BE64 : OP_BADEND;
+    break;
+  case OP_CALLX:
+    o.src = (uint8_t)(8 * (v == SBPF_V2 ? i->src : v >= SBPF_V3 ? i->dst : (uint8_t)i->imm));
+    break;
+  case OP_CALL: {
+    int sys = -1;
+    int64_t target = -1;
+    if (!v_static_syscalls(v) || i->src == 0) sys = svc_syscall_lookup((uint32_t)i->imm);
+    if (v_static_syscalls(v)) {
+      int64_t t = (int64_t)pc + 1 + (int64_t)i->imm;
+      if (t >= 0 && (uint64_t)t < n && i->src == 1) target = t;
+    } else {
+      uint32_t tpc;
+      /* check_pc happens after push_frame: an out-of-range target is kept and fails then */
+      if (sbpf_lookup_func(x, (uint32_t)i->imm, &tpc)) target = tpc > 0x7fffffff ? 0x7fffffff : tpc;
+    }
+    if (sys < 0 && target < 0) o.op = OP_INVALID;
+    o.off = sys;
+    o.imm = (int32_t)target;
+    break;
+  }
+  default:
+    if (ck == CK_JUMP) o.off = (int32_t)((1 + (int64_t)i->off) * (int64_t)sizeof(dinsn));
+    break;
+  }
+  out[pc] = o;
+}
 
+/* Verifies and decodes the program: handlers and run lengths are filled in a backward
+ * pass (an lddw covers its second slot). */
 static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   uint64_t n = x->text_len / INSN_SIZE;
   dinsn *d = svc_alloc(sizeof(dinsn) * (n + 1));
@@ -329,64 +378,8 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
     c->status = SVC_FAULT;
     return 0;
   }
-  int v = x->version;
-  for (uint64_t pc = 0; pc < n; pc++) {
-    rinsn i = get_insn(x->text, pc);
-    int ck = CK_NONE, store;
-    int op;
-    if (verified_ops) {
-      op = verified_ops[pc];
-      if (op >= OP_JA && op <= OP_JSLE32R) ck = CK_JUMP;
-    } else {
-      op = resolve(i.opc, v, &ck, &store);
-    }
-    dinsn o = {0, (uint8_t)(i.dst * 8), (uint8_t)(i.src * 8), (uint16_t)op, i.imm, i.off, 0};
-    switch (op) {
-    case OP_LDDW:
-      o.off = (pc + 1 < n) ? get_insn(x->text, pc + 1).imm : 0;
-      break;
-    case OP_ADD32I_S:
-      if (i.opc == 0x14) o.imm = (int32_t)(0u - (uint32_t)i.imm);
-      break;
-    case OP_LE16:
-      o.op = i.imm == 16 ? OP_LE16 : i.imm == 32 ? OP_LE32 : i.imm == 64 ? OP_NOP : OP_BADEND;
-      break;
-    case OP_BE16:
-      o.op = i.imm == 16 ? OP_BE16 : i.imm == 32 ? OP_BE32 : i.imm == 64 ? OP_BE64 : OP_BADEND;
-      break;
-    case OP_CALLX:
-      o.src = (uint8_t)(8 * (v == SBPF_V2 ? i.src : v >= SBPF_V3 ? i.dst : (uint8_t)i.imm));
-      break;
-    case OP_CALL: {
-      int sys = -1;
-      int64_t target = -1;
-      if (!v_static_syscalls(v) || i.src == 0) sys = svc_syscall_lookup((uint32_t)i.imm);
-      if (v_static_syscalls(v)) {
-        int64_t t = (int64_t)pc + 1 + (int64_t)i.imm;
-        if (t >= 0 && (uint64_t)t < n && i.src == 1) target = t;
-      } else {
-        uint32_t tpc;
-        /* check_pc happens after push_frame: an out-of-range target is kept and fails then */
-        if (sbpf_lookup_func(x, (uint32_t)i.imm, &tpc)) target = tpc > 0x7fffffff ? 0x7fffffff : tpc;
-      }
-      if (sys < 0 && target < 0) o.op = OP_INVALID;
-      o.off = sys;
-      o.imm = (int32_t)target;
-      break;
-    }
-    default:
-      if (ck == CK_JUMP) o.off = (int32_t)((1 + (int64_t)i.off) * (int64_t)sizeof(dinsn));
-      break;
-    }
-    d[pc] = o;
-    if (op == OP_LDDW && pc + 1 < n) {
-      pc++;
-      d[pc] = (dinsn){0, 0, 0, OP_INVALID, 0, 0, 1}; /* opcode 0: reachable only by callx */
-    }
-  }
-  d[n] = (dinsn){0, 0, 0, OP_OVERRUN, 0, 0, 1};
-  /* run lengths, backwards; an lddw covers its second slot */
-  d[n].fn = handlers[OP_OVERRUN];
+  if (verify_decode(c, x, d)) return 0;
+  d[n] = (dinsn){handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1};
   for (uint64_t k = n; k-- > 0;) {
     d[k].fn = handlers[d[k].op];
     if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
@@ -455,9 +448,7 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
   prof("load");
   if (sbpf_load(c, &the_exe, elf, len)) return -1;
   c->version = the_exe.version;
-  prof("verify");
-  if (sbpf_verify(c, &the_exe)) return -1;
-  prof("decode");
+  prof("verify+decode");
   the_code = decode(c, &the_exe);
   prof("done");
   if (!the_code) return -1;
