@@ -87,7 +87,9 @@ func Deserialize(buf []byte, accounts []Account, ix *Instruction, originalLens [
 			}
 		} else {
 			resizeDelta += int64(postLen) - int64(len(a.Data))
-			a.Data = append(a.Data[:0:0], data...)
+			if !bytes.Equal(a.Data, data) { // unchanged data keeps its slice: no copy
+				a.Data = append(a.Data[:0:0], data...)
+			}
 		}
 		start += preLen + MaxPermittedDataIncrease + alignOffset(preLen)
 		start += 8 // rent_epoch

@@ -43,6 +43,12 @@ func alignOffset(n int) int { return (BPFAlignOfU128 - n%BPFAlignOfU128) % BPFAl
 //
 // The error is an *InstructionError (MaxAccountsExceeded) or an index error.
 func Serialize(accounts []Account, ix *Instruction) (*Input, error) {
+	return SerializeInto(nil, accounts, ix)
+}
+
+// SerializeInto is Serialize writing into buf when its capacity suffices (the bytes are
+// overwritten, padding zeroed), so that a caller can recycle input buffers.
+func SerializeInto(buf []byte, accounts []Account, ix *Instruction) (*Input, error) {
 	if len(ix.Accounts) > MaxAccountsPerInstruction {
 		return nil, NewInstructionError(MaxAccountsExceeded)
 	}
@@ -62,7 +68,12 @@ func Serialize(accounts []Account, ix *Instruction) (*Input, error) {
 	}
 	size += 8 + len(ix.Data) + 32
 
-	buf := make([]byte, size)
+	if cap(buf) >= size {
+		buf = buf[:size]
+		clear(buf)
+	} else {
+		buf = make([]byte, size)
+	}
 	in := &Input{Buffer: buf, Accounts: make([]SerializedAccount, len(ix.Accounts))}
 	off := 0
 	putU64 := func(v uint64) int {

@@ -114,6 +114,24 @@ var _ = Describe("Serialize (ABI v1, aligned)", func() {
 		Expect(in.Buffer[off]).To(Equal(byte(1)))
 	})
 
+	It("SerializeInto a recycled dirty buffer gives the same bytes as Serialize", func() {
+		accounts, ix := fixture()
+		want, err := solana.Serialize(accounts, ix)
+		Expect(err).NotTo(HaveOccurred())
+		dirty := make([]byte, len(want.Buffer)+100)
+		for i := range dirty {
+			dirty[i] = 0xa5
+		}
+		got, err := solana.SerializeInto(dirty, accounts, ix)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Buffer).To(Equal(want.Buffer))
+		Expect(&got.Buffer[0]).To(BeIdenticalTo(&dirty[0]), "the buffer is reused")
+		Expect(got.Accounts).To(Equal(want.Accounts))
+		small, err := solana.SerializeInto(make([]byte, 3), accounts, ix)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(small.Buffer).To(Equal(want.Buffer))
+	})
+
 	It("rejects more than 255 instruction accounts with MaxAccountsExceeded", func() {
 		accounts, ix := fixture()
 		for len(ix.Accounts) <= solana.MaxAccountsPerInstruction {

@@ -8,7 +8,9 @@ package native
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -91,14 +93,11 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 
 	ic.Log("Program " + pid + " invoke [1]")
 
-	loader, err := syscalls.NewLoader()
-	if err != nil {
+	exe, err := loadProgram(elfBytes)
+	var setupErr *loaderError
+	if errors.As(err, &setupErr) {
 		ic.Log("Failed to create SBF VM: " + err.Error())
 		return fail(solana.ProgramEnvironmentSetupFailure, err.Error())
-	}
-	exe, err := elf.Load(elfBytes, loader)
-	if err == nil {
-		err = exe.Verify()
 	}
 	if err != nil {
 		// Agave never deploys such a program; executing it finds a FailedVerification
@@ -111,12 +110,14 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 
 	pre := accounts
 	post := solana.CloneAccounts(accounts)
-	in, err := solana.Serialize(post, ix)
+	in, err := solana.SerializeInto(bufOf(inputPool.Get()), post, ix)
 	if err != nil {
 		final := solana.FinalInstructionError(err)
 		ic.Log("Program " + pid + " failed: " + final.Error())
 		return fail(solana.ErrorKind(err), err.Error())
 	}
+	// Deserialize copies what it keeps, so the buffer goes back to the pool afterwards.
+	defer func() { b := in.Buffer[:0]; inputPool.Put(&b) }()
 
 	// create_vm!: the "of Y" of the consumed line is read before the heap is paid for; a
 	// heap that cannot be paid for, or a mapping that cannot be built, fails the VM setup.
@@ -175,10 +176,75 @@ func Execute(elfBytes []byte, accounts []solana.Account, ix *solana.Instruction,
 	return finish()
 }
 
+// The loader (Agave's program runtime environment: config + syscalls) is the same for
+// every run, and a verified Executable is read-only while it runs, so both are built once
+// and shared, as Agave's program cache shares a deployed program between instructions.
+// Executables (and load or verification errors) are cached by the SHA-256 of the ELF.
+var (
+	loaderOnce   sync.Once
+	sharedLoader *sbpf.Loader
+	sharedErr    error
+
+	programsMu sync.Mutex
+	programs   = map[[sha256.Size]byte]cachedProgram{}
+)
+
+// maxCachedPrograms bounds the cache; when it is full it starts again empty.
+const maxCachedPrograms = 256
+
+type cachedProgram struct {
+	exe *sbpf.Executable
+	err error
+}
+
+// loaderError marks a failure to build the loader itself (not the program's fault).
+type loaderError struct{ err error }
+
+func (e *loaderError) Error() string { return e.err.Error() }
+func (e *loaderError) Unwrap() error { return e.err }
+
+// loadProgram returns the loaded and verified executable of elfBytes, or the *elf.Error
+// or *sbpf.VerifierError that rejected it, or a *loaderError.
+func loadProgram(elfBytes []byte) (*sbpf.Executable, error) {
+	loaderOnce.Do(func() { sharedLoader, sharedErr = syscalls.NewLoader() })
+	if sharedErr != nil {
+		return nil, &loaderError{sharedErr}
+	}
+	key := sha256.Sum256(elfBytes)
+	programsMu.Lock()
+	c, ok := programs[key]
+	programsMu.Unlock()
+	if ok {
+		return c.exe, c.err
+	}
+	exe, err := elf.Load(elfBytes, sharedLoader)
+	if err == nil {
+		err = exe.Verify()
+	}
+	if err != nil {
+		exe = nil
+	}
+	programsMu.Lock()
+	if len(programs) >= maxCachedPrograms {
+		clear(programs)
+	}
+	programs[key] = cachedProgram{exe, err}
+	programsMu.Unlock()
+	return exe, err
+}
+
 // bufPool recycles stack and heap buffers between runs (Agave keeps a VmMemoryPool for
 // the same reason); a buffer is zeroed before reuse, so every run starts from zeroed
 // memory.
-var stackPool, heapPool sync.Pool
+var stackPool, heapPool, inputPool sync.Pool
+
+// bufOf is the buffer a pool handed out, or nil.
+func bufOf(p any) []byte {
+	if b, ok := p.(*[]byte); ok {
+		return *b
+	}
+	return nil
+}
 
 func getZeroed(pool *sync.Pool, n int) []byte {
 	if p, ok := pool.Get().(*[]byte); ok && cap(*p) >= n {

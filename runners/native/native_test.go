@@ -242,6 +242,38 @@ entrypoint:
 		Expect(a.Logs[1]).To(Equal("Program consumption: 9897 units remaining"))
 	})
 
+	It("shares a loaded program between runs without mixing programs up", func() {
+		// Same ELF twice (the second from the cache), then ELFs differing in one
+		// immediate, then the rejected ELF twice: each result is its own program's.
+		for i := 0; i < 2; i++ {
+			for _, v := range []uint64{5, 6, 7} {
+				r := run(newCase(fmt.Sprintf("mov64 r0, %d\nexit", v), 100))
+				Expect(r.ExitCode).To(Equal(v))
+				Expect(r.ComputeUnits).To(Equal(uint64(2)))
+			}
+			r := run(newCase("mov64 r0, 1\nmov64 r1, 0\ndiv64 r0, r1\nexit", 100))
+			Expect(*r.Error).To(Equal("DivideByZero"))
+			bad := &runners.Case{Name: "t", ProgramID: pid.String(), ComputeBudget: 1000}
+			bad.SetProgramBytes([]byte("\x7fELF not really"))
+			Expect(bad.Validate()).To(Succeed())
+			Expect(run(bad).Logs).To(ContainElement("Program is not deployed"))
+		}
+	})
+
+	It("leaves the caller's accounts alone and reuses no data between runs", func() {
+		// The program writes the first data byte; the second run must see the case's
+		// original byte again (input buffers are recycled, account data is not).
+		src := "ldxb r2, [r1+96]\nadd64 r2, 1\nstxb [r1+96], r2\nmov64 r0, 0\nexit"
+		c := newCase(src, 100, owned(acct0, 1, []byte{41, 0}, true))
+		for i := 0; i < 3; i++ {
+			r := run(c)
+			Expect(r.ExitCode).To(BeZero(), "%v %v", r.Error, r.Logs)
+			Expect(r.Diff).To(HaveKey(acct0.String()))
+			Expect(r.Diff[acct0.String()].Data.New).To(Equal(runners.Hex{42, 0}))
+		}
+		Expect(c.Accounts[0].Data).To(Equal(runners.Hex{41, 0}))
+	})
+
 	It("uses other owners' accounts read-only", func() {
 		r := run(newCase("ldxdw r0, [r1+80]\nexit", 5000,
 			runners.CaseAccount{Key: acct0.String(), Owner: other.String(), Lamports: 77}))
