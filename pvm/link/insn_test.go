@@ -175,6 +175,8 @@ func insnCases() []insnCase {
 		add(fmt.Sprintf("%s a2, a0, zero\n mv a0, a2", op), func(a, b uint64) uint64 { return f(a, 0) })
 		add(fmt.Sprintf("%s a2, zero, a1\n mv a0, a2", op), func(a, b uint64) uint64 { return f(0, b) })
 		add(fmt.Sprintf("%s a0, zero, zero", op), func(a, b uint64) uint64 { return f(0, 0) })
+		add(fmt.Sprintf("%s a0, a0, zero", op), func(a, b uint64) uint64 { return f(a, 0) })
+		add(fmt.Sprintf("%s a1, zero, a1\n mv a0, a1", op), func(a, b uint64) uint64 { return f(0, b) })
 		add(fmt.Sprintf("%s zero, a0, a1", op), func(a, b uint64) uint64 { return a })
 	}
 	for _, op := range sorted(riForm) {

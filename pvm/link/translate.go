@@ -440,15 +440,21 @@ func (tr *translator) regReg(in rvInst) *Error {
 	mov := func(src uint8) { tr.emit(pvm.Inst{Op: pvm.OpMoveReg, Rd: rd, Ra: src}) }
 	imm := func(o pvm.Opcode, src uint8, v int64) { tr.emit(pvm.Inst{Op: o, Ra: rd, Rb: src, Imm: uint64(v)}) }
 	// minMaxZero emits min/max(x, 0) without a scratch register (needs rd != x).
+	// (rd == x needs a scratch register, saved in the spill area around its use.)
 	minMaxZero := func(x uint8) *Error {
+		mask := rd
 		if rd == x {
-			return tr.errf(ErrUnsupportedInstruction, "%s of a register with x0 into the same register", op)
+			mask, _ = scratch(rd)
+			tr.spill1(mask, pvm.OpStoreU64)
 		}
-		imm(pvm.OpSharRImm64, x, 63)
+		tr.emit(pvm.Inst{Op: pvm.OpSharRImm64, Ra: mask, Rb: x, Imm: 63})
 		if op == rvMIN {
-			tr.emit(pvm.Inst{Op: pvm.OpAnd, Rd: rd, Ra: rd, Rb: x})
+			tr.emit(pvm.Inst{Op: pvm.OpAnd, Rd: rd, Ra: mask, Rb: x})
 		} else {
-			tr.emit(pvm.Inst{Op: pvm.OpAndInv, Rd: rd, Ra: x, Rb: rd})
+			tr.emit(pvm.Inst{Op: pvm.OpAndInv, Rd: rd, Ra: x, Rb: mask})
+		}
+		if rd == x {
+			tr.spill1(mask, pvm.OpLoadU64)
 		}
 		return nil
 	}
@@ -577,6 +583,12 @@ func (tr *translator) spill(s1, s2 uint8, restore bool) {
 		}
 		tr.out = append(tr.out, lop{inst: pvm.Inst{Op: st, Ra: r, Imm: off}, fix: fixSpill, off: tr.cur})
 	}
+}
+
+// spill1 saves (OpStoreU64) or restores (OpLoadU64) one scratch register.
+func (tr *translator) spill1(r uint8, op pvm.Opcode) {
+	tr.l.needSpill = true
+	tr.out = append(tr.out, lop{inst: pvm.Inst{Op: op, Ra: r}, fix: fixSpill, off: tr.cur})
 }
 
 // amo emulates an atomic read-modify-write with two spilled scratch registers
