@@ -110,22 +110,31 @@ static void sb_dec(sb *b, uint64_t v) {
   while (v);
   while (n) sb_str(b, &t[--n], 1);
 }
+/* Base58 (Bitcoin alphabet) of a 32-byte key: the number is divided by 58^5 per pass over
+ * eight 32-bit limbs, which yields five digits at a time (cheap on the PVM). */
 static void sb_base58(sb *b, const uint8_t k[32]) {
   static const char alpha[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  uint8_t digits[48];
+  uint32_t limb[8];
+  for (int i = 0; i < 8; i++) limb[i] = (uint32_t)k[4 * i] << 24 | (uint32_t)k[4 * i + 1] << 16 | (uint32_t)k[4 * i + 2] << 8 | k[4 * i + 3];
+  uint8_t digits[50];
   int nd = 0;
-  for (int i = 0; i < 32; i++) {
-    uint32_t carry = k[i];
-    for (int j = 0; j < nd; j++) {
-      carry += (uint32_t)digits[j] << 8;
-      digits[j] = carry % 58;
-      carry /= 58;
+  for (;;) {
+    int nonzero = 0;
+    for (int i = 0; i < 8; i++) nonzero |= limb[i] != 0;
+    if (!nonzero) break;
+    uint64_t rem = 0;
+    for (int i = 0; i < 8; i++) {
+      uint64_t cur = rem << 32 | limb[i];
+      limb[i] = (uint32_t)(cur / 656356768u);
+      rem = cur % 656356768u;
     }
-    while (carry) digits[nd++] = carry % 58, carry /= 58;
+    for (int j = 0; j < 5; j++) digits[nd++] = (uint8_t)(rem % 58), rem /= 58;
   }
+  while (nd > 0 && digits[nd - 1] == 0) nd--;
   for (int i = 0; i < 32 && k[i] == 0; i++) sb_str(b, "1", 1);
   while (nd) sb_str(b, &alpha[digits[--nd]], 1);
 }
+
 static void sb_base64(sb *b, const uint8_t *s, uint64_t n) {
   static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   uint64_t i = 0;
@@ -577,49 +586,52 @@ static int sys_unsupported(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
 
 /* ---------------------------------------------------------------- registry */
 
+/* key = murmur3_32(name, 0) (ebpf::hash_symbol_name), precomputed with package sbpf's
+ * HashSymbolName; the agreement specs call every syscall by its hashed name. */
 static const struct {
   const char *name;
   svc_fn fn;
+  uint32_t key;
 } table[] = {
-    {"abort", sys_abort},
-    {"sol_panic_", sys_panic},
-    {"sol_log_", sys_log},
-    {"sol_log_64_", sys_log_64},
-    {"sol_log_compute_units_", sys_log_cu},
-    {"sol_log_pubkey", sys_log_pubkey},
-    {"sol_log_data", sys_log_data},
-    {"sol_create_program_address", sys_create_program_address},
-    {"sol_try_find_program_address", sys_try_find_program_address},
-    {"sol_sha256", sys_sha256},
-    {"sol_keccak256", sys_keccak256},
-    {"sol_blake3", sys_blake3},
-    {"sol_get_clock_sysvar", sys_clock},
-    {"sol_get_epoch_schedule_sysvar", sys_epoch_schedule},
-    {"sol_get_rent_sysvar", sys_rent},
-    {"sol_memcpy_", sys_memcpy},
-    {"sol_memmove_", sys_memmove},
-    {"sol_memcmp_", sys_memcmp},
-    {"sol_memset_", sys_memset},
-    {"sol_get_stack_height", sys_stack_height},
-    {"sol_set_return_data", sys_set_return_data},
-    {"sol_get_return_data", sys_get_return_data},
-    {"sol_invoke_signed_c", sys_invoke},
-    {"sol_invoke_signed_rust", sys_invoke},
-    {"sol_alloc_free_", sys_alloc_free},
-    {"sol_remaining_compute_units", sys_remaining_cu},
-    {"sol_secp256k1_recover", sys_unsupported},
-    {"sol_curve_validate_point", sys_unsupported},
-    {"sol_curve_group_op", sys_unsupported},
-    {"sol_curve_multiscalar_mul", sys_unsupported},
-    {"sol_get_last_restart_slot", sys_last_restart_slot},
-    {"sol_get_epoch_rewards_sysvar", sys_unsupported},
-    {"sol_get_processed_sibling_instruction", sys_processed_sibling},
-    {"sol_alt_bn128_group_op", sys_unsupported},
-    {"sol_big_mod_exp", sys_unsupported},
-    {"sol_poseidon", sys_unsupported},
-    {"sol_alt_bn128_compression", sys_unsupported},
-    {"sol_get_sysvar", sys_unsupported},
-    {"sol_get_epoch_stake", sys_unsupported},
+    {"abort", sys_abort, 0xb6fc1a11},
+    {"sol_panic_", sys_panic, 0x686093bb},
+    {"sol_log_", sys_log, 0x207559bd},
+    {"sol_log_64_", sys_log_64, 0x5c2a3178},
+    {"sol_log_compute_units_", sys_log_cu, 0x52ba5096},
+    {"sol_log_pubkey", sys_log_pubkey, 0x7ef088ca},
+    {"sol_log_data", sys_log_data, 0x7317b434},
+    {"sol_create_program_address", sys_create_program_address, 0x9377323c},
+    {"sol_try_find_program_address", sys_try_find_program_address, 0x48504a38},
+    {"sol_sha256", sys_sha256, 0x11f49d86},
+    {"sol_keccak256", sys_keccak256, 0xd7793abb},
+    {"sol_blake3", sys_blake3, 0x174c5122},
+    {"sol_get_clock_sysvar", sys_clock, 0xd56b5fe9},
+    {"sol_get_epoch_schedule_sysvar", sys_epoch_schedule, 0x23a29a61},
+    {"sol_get_rent_sysvar", sys_rent, 0xbf7188f6},
+    {"sol_memcpy_", sys_memcpy, 0x717cc4a3},
+    {"sol_memmove_", sys_memmove, 0x434371f8},
+    {"sol_memcmp_", sys_memcmp, 0x5fdcde31},
+    {"sol_memset_", sys_memset, 0x3770fb22},
+    {"sol_get_stack_height", sys_stack_height, 0x85532d94},
+    {"sol_set_return_data", sys_set_return_data, 0xa226d3eb},
+    {"sol_get_return_data", sys_get_return_data, 0x5d2245e4},
+    {"sol_invoke_signed_c", sys_invoke, 0xa22b9c85},
+    {"sol_invoke_signed_rust", sys_invoke, 0xd7449092},
+    {"sol_alloc_free_", sys_alloc_free, 0x83f00e8f},
+    {"sol_remaining_compute_units", sys_remaining_cu, 0xedef5aee},
+    {"sol_secp256k1_recover", sys_unsupported, 0x17e40350},
+    {"sol_curve_validate_point", sys_unsupported, 0xaa2607ca},
+    {"sol_curve_group_op", sys_unsupported, 0xdd1c41a6},
+    {"sol_curve_multiscalar_mul", sys_unsupported, 0x60a40880},
+    {"sol_get_last_restart_slot", sys_last_restart_slot, 0x188a0031},
+    {"sol_get_epoch_rewards_sysvar", sys_unsupported, 0xfdba2b3b},
+    {"sol_get_processed_sibling_instruction", sys_processed_sibling, 0xadb8efc8},
+    {"sol_alt_bn128_group_op", sys_unsupported, 0xae0c318b},
+    {"sol_big_mod_exp", sys_unsupported, 0x780e4c15},
+    {"sol_poseidon", sys_unsupported, 0xc4947c21},
+    {"sol_alt_bn128_compression", sys_unsupported, 0x334fd5ed},
+    {"sol_get_sysvar", sys_unsupported, 0x13c1b505},
+    {"sol_get_epoch_stake", sys_unsupported, 0x5be92f4a},
 };
 #define NSYSCALLS (int)(sizeof table / sizeof table[0])
 
@@ -633,7 +645,7 @@ int svc_syscall_lookup(uint32_t key) {
   if (!keys_ready) {
     for (int i = 0; i < SYSTAB; i++) tab_idx[i] = -1;
     for (int i = 0; i < NSYSCALLS; i++) {
-      uint32_t k = svc_murmur3_32((const uint8_t *)table[i].name, svc_strlen(table[i].name), 0);
+      uint32_t k = table[i].key;
       uint32_t h = k & (SYSTAB - 1);
       while (tab_idx[h] >= 0) h = (h + 1) & (SYSTAB - 1);
       tab_key[h] = k;
