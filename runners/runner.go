@@ -13,6 +13,10 @@ import (
 // Runner executes one case. The error return is reserved for harness faults (the
 // runner cannot start, a tool is missing, the case cannot be read); a program that
 // fails is a Result with Status "failure".
+//
+// Run must be safe for concurrent use on one Runner value: the harness runs up to
+// --jobs cases at once on the same runner, and Cases are shared read-only between
+// runners.
 type Runner interface {
 	// Name is the runner's stable identifier: "native", "interp-svc", "transpiled".
 	Name() string
