@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/gagliardetto/solana-go"
 	"gopkg.in/yaml.v3"
@@ -40,6 +41,7 @@ type Case struct {
 	// File is the path the case was loaded from ("" for cases built in memory).
 	File string `yaml:"-"`
 
+	mu           sync.Mutex // guards programBytes: runners share a Case
 	programBytes []byte
 }
 
@@ -224,8 +226,10 @@ func (a *CaseAccount) sameAccount(b *CaseAccount) bool {
 		a.Executable == b.Executable && a.RentEpoch == b.RentEpoch
 }
 
-// ProgramBytes reads the program ELF once and caches it.
+// ProgramBytes reads the program ELF once and caches it; safe for concurrent use.
 func (c *Case) ProgramBytes() ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.programBytes != nil {
 		return c.programBytes, nil
 	}
@@ -246,4 +250,8 @@ func (c *Case) ProgramBytes() ([]byte, error) {
 }
 
 // SetProgramBytes gives a case built in memory (tests, fuzzing) its program.
-func (c *Case) SetProgramBytes(b []byte) { c.programBytes = b }
+func (c *Case) SetProgramBytes(b []byte) {
+	c.mu.Lock()
+	c.programBytes = b
+	c.mu.Unlock()
+}
