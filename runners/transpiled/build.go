@@ -243,7 +243,7 @@ type Options struct {
 }
 
 // translatorVersion changes whenever the translation changes (part of the cache key).
-const translatorVersion = "tr4"
+const translatorVersion = "tr5"
 
 var (
 	memMu    sync.Mutex

@@ -77,6 +77,15 @@ type translator struct {
 	pcs      map[uint64][]uint64
 	cur      uint64 // the function being emitted
 
+	// block-level metering: the fast copy of a block charged in full at its entry
+	pfx     string // label prefix of the copy being emitted ("" or "q")
+	fast    bool
+	fastRem string // the meter after charging the whole block
+	fastLen uint64
+	fastIdx uint64 // instructions of the block before the current one
+	stubs   []string
+	nstub   int
+
 	b   *bytes.Buffer
 	tmp int
 }
@@ -401,6 +410,7 @@ func regName(r uint8) string { return fmt.Sprintf("%%r%d", r) }
 
 func (t *translator) emitFunction(e uint64) {
 	t.tmp = 0
+	t.nstub = 0
 	t.cur = e
 	t.f("\ndefine internal fastcc %s @f%d(i64 %%rem0, i64 %%dl", t.retTy(e), e)
 	passed := map[uint8]bool{}
@@ -457,7 +467,11 @@ func (t *translator) emitFunction(e uint64) {
 	t.f("propagate:\n  ret %s\n}\n", retErr)
 }
 
-// emitBlock writes the basic block starting at leader l.
+// emitBlock writes the basic block starting at leader l. A block with instructions that
+// can fault before its end is emitted twice: a fast copy, entered when the meter pays for
+// the whole block (a fault inside it gives back the instructions after the fault), and a
+// copy metered per segment for the rare entry with a shortfall, which then stops exactly
+// where the native VM stops.
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
 	if l >= t.n {
@@ -465,6 +479,68 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 		t.f("  br label %%fault%d\n", kOverrun)
 		return
 	}
+	var length, inner uint64
+	for pc := l; ; {
+		length++
+		if t.endsBlock(pc) {
+			break
+		}
+		if t.ends(pc) {
+			inner++
+		}
+		next := pc + t.width(pc)
+		if next >= t.n || isLeader[next] {
+			break
+		}
+		pc = next
+	}
+	if inner == 0 {
+		t.emitSegmented(l, isLeader)
+		return
+	}
+	m, m2, ok := t.v_(), t.v_(), t.v_()
+	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  %s = icmp sge i64 %s, 0\n", m, m2, m, length, ok, m2)
+	t.f("  br i1 %s, label %%f%d, label %%q%d, !prof !1\nf%d:\n  store i64 %s, ptr %%rem\n", ok, l, l, l, m2)
+	t.fast, t.fastRem, t.fastLen, t.fastIdx, t.stubs = true, m2, length, 0, nil
+	for pc := l; ; {
+		t.emitInsn(pc)
+		t.fastIdx++
+		if t.endsBlock(pc) {
+			break
+		}
+		next := pc + t.width(pc)
+		if next >= t.n || isLeader[next] {
+			t.f("  br label %%b%d\n", next)
+			break
+		}
+		pc = next
+	}
+	for _, st := range t.stubs {
+		t.f("%s", st)
+	}
+	t.fast, t.stubs = false, nil
+	t.f("q%d:\n", l)
+	t.pfx = "q"
+	t.emitSegmented(l, isLeader)
+	t.pfx = ""
+}
+
+// faultTo is the label a fault of kind k at the current instruction branches to: the
+// shared fault block, or in a fast copy a stub that first gives back the instructions of
+// the block after this one.
+func (t *translator) faultTo(k int) string {
+	adj := int64(t.fastLen) - int64(t.fastIdx) - 1
+	if !t.fast || adj == 0 {
+		return fmt.Sprintf("fault%d", k)
+	}
+	t.nstub++
+	lbl := fmt.Sprintf("fs%d", t.nstub)
+	t.stubs = append(t.stubs, fmt.Sprintf("%s:\n  %%fsv%d = add i64 %s, %d\n  store i64 %%fsv%d, ptr %%rem\n  br label %%fault%d\n", lbl, t.nstub, t.fastRem, adj, t.nstub, k))
+	return lbl
+}
+
+// emitSegmented writes the block at l metered per segment.
+func (t *translator) emitSegmented(l uint64, isLeader map[uint64]bool) {
 	pc := l
 	segStart := true
 	for {
@@ -508,7 +584,7 @@ func (t *translator) charge(k, pc uint64) {
 	m, ok, m2 := t.v_(), t.v_(), t.v_()
 	// The meter stays below 2^62 (rt/engine.c), so a negative difference is a shortfall.
 	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  %s = icmp sge i64 %s, 0\n", m, m2, m, k, ok, m2)
-	t.f("  br i1 %s, label %%s%d, label %%exhaust, !prof !1\ns%d:\n  store i64 %s, ptr %%rem\n", ok, pc, pc, m2)
+	t.f("  br i1 %s, label %%%ss%d, label %%exhaust, !prof !1\n%ss%d:\n  store i64 %s, ptr %%rem\n", ok, t.pfx, pc, t.pfx, pc, m2)
 }
 
 func (t *translator) load(r uint8) string {
@@ -554,7 +630,7 @@ func imm64(in *insn) string { return fmt.Sprintf("%d", in.Imm) }
 func zimm(in *insn) string  { return fmt.Sprintf("%d", uint64(uint32(in.Imm))) }
 
 func (t *translator) check(cond string, fault int, pc uint64, tag string) {
-	t.f("  br i1 %s, label %%fault%d, label %%ok%d%s, !prof !2\nok%d%s:\n", cond, fault, pc, tag, pc, tag)
+	t.f("  br i1 %s, label %%%s, label %%%sok%d%s, !prof !2\n%sok%d%s:\n", cond, t.faultTo(fault), t.pfx, pc, tag, t.pfx, pc, tag)
 }
 
 func (t *translator) emitInsn(pc uint64) {
@@ -913,7 +989,7 @@ func (t *translator) invoke(pc uint64, target *uint64, tpc, r10 string) {
 	nm := t.v_()
 	t.f("  %s = extractvalue %s %s, %d\n", nm, ty, res, len(rets))
 	e := t.bin("icmp eq", "i64", nm, "-1")
-	t.f("  br i1 %s, label %%propagate, label %%ret%d, !prof !2\nret%d:\n", e, pc, pc)
+	t.f("  br i1 %s, label %%propagate, label %%%sret%d, !prof !2\n%sret%d:\n", e, t.pfx, pc, t.pfx, pc)
 	for i, r := range rets {
 		v := t.v_()
 		t.f("  %s = extractvalue %s %s, %d\n", v, ty, res, i)
@@ -939,7 +1015,7 @@ func (t *translator) call(pc uint64, in *insn) {
 		nm := t.v_()
 		t.f("  %s = call i64 @tr_syscall(i32 %d, i64 %s%s)\n", nm, slot, m, args)
 		e := t.bin("icmp eq", "i64", nm, "-1")
-		t.f("  br i1 %s, label %%propagate, label %%sys%d, !prof !2\nsys%d:\n", e, pc, pc)
+		t.f("  br i1 %s, label %%propagate, label %%%ssys%d, !prof !2\n%ssys%d:\n", e, t.pfx, pc, t.pfx, pc)
 		t.f("  store i64 %s, ptr %%rem\n", nm)
 		r0 := t.v_()
 		t.f("  %s = load i64, ptr @tr_r0\n", r0)
@@ -1010,7 +1086,7 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	lp, lim := t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
 	ok := t.bin("icmp ult", "i64", o, lim)
-	tag := fmt.Sprintf("m%d", pc)
+	tag := fmt.Sprintf("%sm%d", t.pfx, pc)
 	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
 	hp, h, p1 := t.v_(), t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
@@ -1022,7 +1098,7 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	}
 	t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d)\n", c, p2, c, acc, a, size)
 	nul := t.v_()
-	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%fault%d, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, kRecorded, tag, tag)
+	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%%s, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, t.faultTo(kRecorded), tag, tag)
 	p := t.v_()
 	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%ss ]\n", p, p1, tag, p2, tag)
 	return p
