@@ -382,6 +382,11 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   d[n] = (dinsn){handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1};
   for (uint64_t k = n; k-- > 0;) {
     d[k].fn = handlers[d[k].op];
+    if (!d[k].fn) {
+      svc_fail(c, "ServiceBug", "operation without handler");
+      c->status = SVC_FAULT;
+      return 0;
+    }
     if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
     if (terminator(d[k].op)) d[k].blk = 1;
     else {
@@ -916,8 +921,6 @@ static const handler handlers[OP_COUNT] = {
 
 int svc_engine_execute(svc_ctx *c) {
   const sbpf_exe *x = &the_exe;
-  for (int i = 0; i < OP_COUNT; i++)
-    if (!handlers[i]) return svc_fail(c, "ServiceBug", "operation without handler");
   G.code = the_code;
   G.n = x->text_len / INSN_SIZE;
   G.max_depth = c->req.max_call_depth;

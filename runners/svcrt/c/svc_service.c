@@ -325,7 +325,11 @@ static svc_ctx the_ctx;
 
 const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
   svc_ctx *c = &the_ctx;
-  svc_memset(c, 0, sizeof *c);
+  /* A PVM invocation starts from zeroed memory; only a host process that serves several
+   * requests needs the context cleared again. */
+  static int used;
+  if (used) svc_memset(c, 0, sizeof *c);
+  used = 1;
   svc_logs_reset();
   changes = 0;
   n_changes = 0;
