@@ -37,11 +37,15 @@ var ebpfKindNames = [...]string{
 }
 
 // String is the Rust variant name, e.g. "AccessViolation".
-func (k EbpfErrorKind) String() string {
-	if int(k) < len(ebpfKindNames) {
-		return ebpfKindNames[k]
+func (k EbpfErrorKind) String() string { return VariantName(k, ebpfKindNames[:], "EbpfErrorKind") }
+
+// VariantName is the String method of the small enums that mirror a Rust enum (here and
+// in sbpf/elf): names[k], or typ(k) for a value outside the enum.
+func VariantName[K ~uint8](k K, names []string, typ string) string {
+	if int(k) < len(names) {
+		return names[k]
 	}
-	return fmt.Sprintf("EbpfErrorKind(%d)", uint8(k))
+	return fmt.Sprintf("%s(%d)", typ, uint8(k))
 }
 
 // EbpfError is error.rs EbpfError. Which fields are set depends on Kind:

@@ -45,6 +45,9 @@ var _ = Describe("errors", func() {
 		}
 		Expect(errors.Is(cases[len(cases)-1].e, inner)).To(BeTrue())
 		Expect(sbpf.ErrLibcInvocationFailed.String()).To(Equal("LibcInvocationFailed"))
+		Expect(sbpf.EbpfErrorKind(200).String()).To(Equal("EbpfErrorKind(200)"))
+		Expect(sbpf.VariantName(uint8(1), []string{"A", "B"}, "T")).To(Equal("B"))
+		Expect(sbpf.VariantName(uint8(2), []string{"A", "B"}, "T")).To(Equal("T(2)"))
 	})
 
 	It("reports the faulting pc and leaves the registers as they were", func() {

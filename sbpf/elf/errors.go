@@ -1,6 +1,10 @@
 package elf
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+)
 
 // ParserErrorKind names an anza elf_parser::ElfParserError variant.
 type ParserErrorKind uint8
@@ -32,10 +36,7 @@ var parserKindNames = [...]string{
 }
 
 func (k ParserErrorKind) String() string {
-	if int(k) < len(parserKindNames) {
-		return parserKindNames[k]
-	}
-	return fmt.Sprintf("ParserErrorKind(%d)", uint8(k))
+	return sbpf.VariantName(k, parserKindNames[:], "ParserErrorKind")
 }
 
 // ParserError is anza's ElfParserError: what the ELF64 parser rejected.
@@ -45,39 +46,32 @@ type ParserError struct {
 	Max  uint64 // StringTooLong: the limit
 }
 
+// parserMessages are the messages of anza's thiserror attributes (StringTooLong, which
+// has arguments, is formatted in Error).
+var parserMessages = [...]string{
+	ParserInvalidFileHeader:          "invalid file header",
+	ParserInvalidProgramHeader:       "invalid program header",
+	ParserInvalidSectionHeader:       "invalid section header",
+	ParserInvalidString:              "invalid string",
+	ParserOutOfBounds:                "value out of bounds",
+	ParserInvalidSize:                "invalid size",
+	ParserOverlap:                    "values overlap",
+	ParserSectionNotInOrder:          "sections not in ascending order",
+	ParserNoSectionNameStringTable:   "no section name string table found",
+	ParserInvalidDynamicSectionTable: "invalid dynamic section table",
+	ParserInvalidRelocationTable:     "invalid relocation table",
+	ParserInvalidAlignment:           "invalid alignment",
+	ParserNoStringTable:              "no string table",
+	ParserNoDynamicStringTable:       "no dynamic string table",
+}
+
 // Error renders the message of anza's thiserror attribute.
 func (e *ParserError) Error() string {
-	switch e.Kind {
-	case ParserInvalidFileHeader:
-		return "invalid file header"
-	case ParserInvalidProgramHeader:
-		return "invalid program header"
-	case ParserInvalidSectionHeader:
-		return "invalid section header"
-	case ParserInvalidString:
-		return "invalid string"
-	case ParserStringTooLong:
+	if e.Kind == ParserStringTooLong {
 		return fmt.Sprintf("Section or symbol name `%s` is longer than `%d` bytes", e.Str, e.Max)
-	case ParserOutOfBounds:
-		return "value out of bounds"
-	case ParserInvalidSize:
-		return "invalid size"
-	case ParserOverlap:
-		return "values overlap"
-	case ParserSectionNotInOrder:
-		return "sections not in ascending order"
-	case ParserNoSectionNameStringTable:
-		return "no section name string table found"
-	case ParserInvalidDynamicSectionTable:
-		return "invalid dynamic section table"
-	case ParserInvalidRelocationTable:
-		return "invalid relocation table"
-	case ParserInvalidAlignment:
-		return "invalid alignment"
-	case ParserNoStringTable:
-		return "no string table"
-	case ParserNoDynamicStringTable:
-		return "no dynamic string table"
+	}
+	if int(e.Kind) < len(parserMessages) {
+		return parserMessages[e.Kind]
 	}
 	return e.Kind.String()
 }
@@ -122,12 +116,7 @@ var kindNames = [...]string{
 }
 
 // String is the Rust variant name.
-func (k ErrorKind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("ErrorKind(%d)", uint8(k))
-}
+func (k ErrorKind) String() string { return sbpf.VariantName(k, kindNames[:], "ErrorKind") }
 
 // Error is anza's ElfError. Variant is the variant; the other fields carry its payload.
 type Error struct {
