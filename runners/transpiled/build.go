@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,6 +167,11 @@ func runtime(p pvm.Profile) ([]link.Input, string, error) {
 		h.Write(out)
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:24]
+	cached := filepath.Join(cacheDir(), "rt-"+p.String()+"-"+key)
+	if objs, err := readObjects(cached); err == nil {
+		rtObjs[p], rtKey[p] = objs, key
+		return objs, key, nil
+	}
 	dir, err := os.MkdirTemp("", "transpiled-rt-")
 	if err != nil {
 		return nil, "", err
@@ -186,8 +192,59 @@ func runtime(p pvm.Profile) ([]link.Input, string, error) {
 	for i := range objs {
 		objs[i].Name = filepath.Base(objs[i].Name)
 	}
+	_ = writeObjects(cached, objs)
 	rtObjs[p], rtKey[p] = objs, key
 	return objs, key, nil
+}
+
+// writeObjects stores compiled runtime objects in dir (written to a temporary directory
+// and renamed, so that a concurrent reader sees all or nothing).
+func writeObjects(dir string, objs []link.Input) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".rt-tmp-")
+	if err != nil {
+		return err
+	}
+	var index []byte
+	for i, o := range objs {
+		name := fmt.Sprintf("%02d-%s", i, filepath.Base(o.Name))
+		if err := os.WriteFile(filepath.Join(tmp, name), o.Data, 0o644); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+		index = append(index, name+"\n"...)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "index"), index, 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	return nil
+}
+
+// readObjects loads what writeObjects stored.
+func readObjects(dir string) ([]link.Input, error) {
+	index, err := os.ReadFile(filepath.Join(dir, "index"))
+	if err != nil {
+		return nil, err
+	}
+	var objs []link.Input
+	for _, name := range strings.Fields(string(index)) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, link.Input{Name: name[3:], Data: b})
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("transpiled: empty runtime cache %s", dir)
+	}
+	return objs, nil
 }
 
 // CompileIR compiles an IR module to a RISC-V object with clang-19 at level opt.

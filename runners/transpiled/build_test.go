@@ -1,0 +1,40 @@
+package transpiled_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/sbpf-pvm/sbpf-pvm/pvm"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
+)
+
+var _ = Describe("the build", func() {
+	It("is deterministic: two fresh builds and the cached one are the same bytes", func() {
+		elfBytes, err := asm.AssembleELF(budgetProgram, sbpf.V0)
+		Expect(err).NotTo(HaveOccurred())
+		for _, opt := range []transpiled.OptLevel{0, 2} {
+			a, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP080, Opt: opt, NoCache: true})
+			Expect(err).NotTo(HaveOccurred())
+			b, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP080, Opt: opt, NoCache: true})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(b.Bytes).To(Equal(a.Bytes))
+			c, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP080, Opt: opt})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.Bytes).To(Equal(a.Bytes))
+			Expect(a.Times.LLVM).To(BeNumerically(">", 0))
+		}
+	})
+
+	It("turns a program the loader rejects into a blob that fails to load with native's kind", func() {
+		mod, err := transpiled.ModuleFor([]byte("not an ELF"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(mod.IR)).To(ContainSubstring("@tr_load_kind = hidden constant ptr @.lk"))
+	})
+
+	It("rejects an optimisation level outside 0..3", func() {
+		_, err := transpiled.CompileIR([]byte(""), 7)
+		Expect(err).To(MatchError(ContainSubstring("optimisation level")))
+	})
+})
