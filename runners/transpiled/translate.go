@@ -1091,6 +1091,22 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	hp, h, p1 := t.v_(), t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
 	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, a, tag, tag)
+	var p3 string
+	if t.gaps {
+		// The v0 stack with gaps (pointers to stack data in other registers than r10):
+		// memory_region.rs's gapped translation inline, before the canonical slow path.
+		fs := uint64(t.cfg.StackFrameSize)
+		rlen := fs * uint64(t.cfg.MaxCallDepth)
+		g0, gin := t.v_(), t.v_()
+		t.f("  %s = sub i64 %s, %d\n  %s = icmp ult i64 %s, %d\n  br i1 %s, label %%%sg, label %%%sc\n%sg:\n", g0, a, sbpf.MMStackStart, gin, g0, 2*rlen, gin, tag, tag, tag)
+		gb := t.bin("and", "i64", g0, fmt.Sprintf("%d", fs))
+		hi := t.bin("lshr", "i64", t.bin("and", "i64", g0, fmt.Sprintf("%d", -int64(fs))), "1")
+		g := t.bin("or", "i64", hi, t.bin("and", "i64", g0, fmt.Sprintf("%d", fs-1)))
+		end := t.bin("add", "i64", g, fmt.Sprintf("%d", size))
+		ok := t.bin("and", "i1", t.bin("icmp ule", "i64", end, fmt.Sprintf("%d", rlen)), t.bin("icmp eq", "i64", gb, "0"))
+		p3 = t.v_()
+		t.f("  br i1 %s, label %%%sgk, label %%%sc\n%sgk:\n  %s = getelementptr i8, ptr %%sh, i64 %s\n  br label %%%sj\n%sc:\n", ok, tag, tag, tag, p3, g, tag, tag)
+	}
 	c, p2 := t.v_(), t.v_()
 	acc := 0
 	if store {
@@ -1100,6 +1116,12 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	nul := t.v_()
 	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%%s, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, t.faultTo(kRecorded), tag, tag)
 	p := t.v_()
-	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%ss ]\n", p, p1, tag, p2, tag)
+	slowPred := tag + "s"
+	if t.gaps {
+		slowPred = tag + "c"
+		t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%s ], [ %s, %%%sgk ]\n", p, p1, tag, p2, slowPred, p3, tag)
+		return p
+	}
+	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%s ]\n", p, p1, tag, p2, slowPred)
 	return p
 }
