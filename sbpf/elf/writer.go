@@ -454,8 +454,7 @@ func WriteLegacy(p *Program) ([]byte, error) {
 		case RelocAddress:
 			addr := addrOf(r.Target)
 			if r.Site.Section == SecText {
-				le.PutUint32(site[4:], uint32(addr))
-				le.PutUint32(site[12:], uint32(addr>>32))
+				putLddwImm(site, addr)
 			} else {
 				// The loader reads the address from the upper half of the slot.
 				le.PutUint64(site, addr<<32)
@@ -534,8 +533,7 @@ func WriteStrict(p *Program) ([]byte, error) {
 		case RelocAddress:
 			addr := addrOf(r.Target)
 			if r.Site.Section == SecText {
-				le.PutUint32(site[4:], uint32(addr))
-				le.PutUint32(site[12:], uint32(addr>>32))
+				putLddwImm(site, addr)
 			} else {
 				le.PutUint64(site, addr)
 			}
@@ -576,4 +574,10 @@ func WriteStrict(p *Program) ([]byte, error) {
 	im.layout(len(im.segments))
 	roSec.addr, textSec.addr = sbpf.MMRodataStart, sbpf.MMBytecodeStart
 	return im.bytes(), nil
+}
+
+// putLddwImm splits addr over the two immediates of the lddw at site[0:16].
+func putLddwImm(site []byte, addr uint64) {
+	binary.LittleEndian.PutUint32(site[4:], uint32(addr))
+	binary.LittleEndian.PutUint32(site[12:], uint32(addr>>32))
 }

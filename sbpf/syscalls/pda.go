@@ -51,18 +51,27 @@ func createProgramAddress(seeds [][]byte, pid solana.PublicKey) (solana.PublicKe
 	return k, err == nil
 }
 
+// pdaStart is what both PDA syscalls do first: charge create_program_address_units,
+// then translate and check the seeds and the program id.
+func pdaStart(vm *sbpf.VM, seedsAddr, seedsLen, pidAddr uint64) (*InvokeContext, [][]byte, solana.PublicKey, error) {
+	ic, err := ctxOf(vm)
+	if err != nil {
+		return nil, nil, solana.PublicKey{}, err
+	}
+	if err := ic.ConsumeChecked(ic.Cost.CreateProgramAddressUnits); err != nil {
+		return nil, nil, solana.PublicKey{}, err
+	}
+	seeds, pid, err := translatePDAInputs(vm, ic, seedsAddr, seedsLen, pidAddr)
+	if err != nil {
+		return nil, nil, solana.PublicKey{}, err
+	}
+	return ic, seeds, pid, nil
+}
+
 // sysCreateProgramAddress is SyscallCreateProgramAddress: returns 1 when the seeds give
 // an on-curve address.
 func sysCreateProgramAddress(vm *sbpf.VM, seedsAddr, seedsLen, pidAddr, addrAddr, _ uint64) (uint64, error) {
-	ic, err := ctxOf(vm)
-	if err != nil {
-		return 0, err
-	}
-	cost := ic.Cost.CreateProgramAddressUnits
-	if err := ic.ConsumeChecked(cost); err != nil {
-		return 0, err
-	}
-	seeds, pid, err := translatePDAInputs(vm, ic, seedsAddr, seedsLen, pidAddr)
+	ic, seeds, pid, err := pdaStart(vm, seedsAddr, seedsLen, pidAddr)
 	if err != nil {
 		return 0, err
 	}
@@ -82,18 +91,11 @@ func sysCreateProgramAddress(vm *sbpf.VM, seedsAddr, seedsLen, pidAddr, addrAddr
 // 1, charging create_program_address_units once up front and again after every failed
 // bump; writes the address and the bump and returns 0, or returns 1.
 func sysTryFindProgramAddress(vm *sbpf.VM, seedsAddr, seedsLen, pidAddr, addrAddr, bumpAddr uint64) (uint64, error) {
-	ic, err := ctxOf(vm)
+	ic, seeds, pid, err := pdaStart(vm, seedsAddr, seedsLen, pidAddr)
 	if err != nil {
 		return 0, err
 	}
 	cost := ic.Cost.CreateProgramAddressUnits
-	if err := ic.ConsumeChecked(cost); err != nil {
-		return 0, err
-	}
-	seeds, pid, err := translatePDAInputs(vm, ic, seedsAddr, seedsLen, pidAddr)
-	if err != nil {
-		return 0, err
-	}
 	bump := []byte{255}
 	withBump := append(append([][]byte{}, seeds...), bump)
 	for i := 0; i < 255; i++ {
