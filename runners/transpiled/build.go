@@ -300,7 +300,7 @@ type Options struct {
 }
 
 // translatorVersion changes whenever the translation changes (part of the cache key).
-const translatorVersion = "tr6"
+const translatorVersion = "tr8"
 
 var (
 	memMu    sync.Mutex

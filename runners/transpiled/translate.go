@@ -312,7 +312,7 @@ func (t *translator) emitModule() {
 	} else {
 		t.f("  call void @tr_fault(i32 %d, i64 %%rem)\n  ret i64 -1\n}\n", kOverrun)
 	}
-	t.f("!0 = !{}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n!2 = !{!\"branch_weights\", i32 1, i32 2000}\n")
+	t.f("attributes #0 = { cold }\n!0 = !{}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n!2 = !{!\"branch_weights\", i32 1, i32 2000}\n")
 }
 
 // emitMeta writes the data the glue reads: version, configuration, read-only region,
@@ -1076,6 +1076,18 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	}
 	b := t.load(base)
 	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
+	acc := 0
+	if store {
+		acc = 1
+	}
+	if t.pfx != "" {
+		// the per-segment copy runs only when the meter is short: keep it small
+		c, p := t.v_(), t.v_()
+		t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d) #0\n", c, p, c, acc, a, size)
+		nul := t.v_()
+		t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%fault%d, label %%%sm%dj, !prof !2\n%sm%dj:\n", nul, p, nul, kRecorded, t.pfx, pc, t.pfx, pc)
+		return p
+	}
 	i0 := t.bin("lshr", "i64", a, "32")
 	ix := t.bin("and", "i64", i0, "7")
 	e := t.v_()
@@ -1108,11 +1120,7 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 		t.f("  br i1 %s, label %%%sgk, label %%%sc\n%sgk:\n  %s = getelementptr i8, ptr %%sh, i64 %s\n  br label %%%sj\n%sc:\n", ok, tag, tag, tag, p3, g, tag, tag)
 	}
 	c, p2 := t.v_(), t.v_()
-	acc := 0
-	if store {
-		acc = 1
-	}
-	t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d)\n", c, p2, c, acc, a, size)
+	t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d) #0\n", c, p2, c, acc, a, size)
 	nul := t.v_()
 	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%%s, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, t.faultTo(kRecorded), tag, tag)
 	p := t.v_()
