@@ -11,7 +11,9 @@ import (
 // The disassembler follows anza's static_analysis.rs (basic blocks, labels, which labels
 // are printed) and disassembler.rs (one line per instruction). Differences, all so that
 // the output assembles again: a function without a name (labels disabled in the loader)
-// is called function_<pc>; characters a label cannot hold become '_'; call targets are computed from the instruction's own slot
+// is called function_<pc>; a call names its target by the target's label (one per pc, even
+// when the registry has several names for it); characters a label cannot hold become '_';
+// call targets are computed from the instruction's own slot
 // (anza uses the index in the lddw-merged list, which is off after a lddw on v3+); names
 // are not demangled.
 
@@ -387,12 +389,15 @@ func (a *analysis) instruction(in dInsn) string {
 		found := false
 		if a.exe.Functions != nil {
 			if n, pc, ok := a.exe.Functions.Lookup(key); ok {
-				fname, found = n, true
+				// A pc registered under several keys (e.g. "entrypoint" and its pc
+				// hash) has one label: call it by that label, or the text would not
+				// assemble again.
+				fname, found = a.functions[pc], true
 				if fname == "" {
-					fname = a.functions[pc]
-					if fname == "" {
-						fname = fmt.Sprintf("function_%d", pc)
-					}
+					fname = n
+				}
+				if fname == "" {
+					fname = fmt.Sprintf("function_%d", pc)
 				}
 			}
 		}

@@ -98,6 +98,22 @@ var _ = Describe("Disassemble", func() {
 })
 
 var _ = Describe("Disassemble labels", func() {
+	It("calls a function with two names (entrypoint and its pc hash) by its one label", func() {
+		// A v0 program that calls its own entrypoint: the loader registers pc 0 under
+		// "entrypoint" and under the hash of the pc with the symbol's name.
+		so, err := asm.AssembleELF("entrypoint:\nmov64 r3, 1\ncall entrypoint\nexit", sbpf.V0)
+		Expect(err).NotTo(HaveOccurred())
+		exe, err := elf.Load(so, labelLoader())
+		Expect(err).NotTo(HaveOccurred())
+		out := asm.Disassemble(exe)
+		Expect(out).To(Equal("entrypoint:\n    mov64 r3, 1\n    call entrypoint\n    exit\n"))
+		re, err := asm.AssembleELF(out, sbpf.V0)
+		Expect(err).NotTo(HaveOccurred())
+		exe2, err := elf.Load(re, labelLoader())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(exe2.Text).To(Equal(exe.Text))
+	})
+
 	It("turns symbol names into labels the assembler reads", func() {
 		p := &elf.Program{
 			Version: sbpf.V3,
