@@ -54,6 +54,11 @@ var transpileCmd = &cobra.Command{
 		if len(elfBytes) > runners.MaxProgramBytes {
 			return usagef("transpile: %s is larger than %d bytes", args[0], runners.MaxProgramBytes)
 		}
+		// A program the native loader rejects is bad input here (the runner, by contrast,
+		// compiles it into a blob that fails to load, to report native's error kind).
+		if _, err := transpiled.Executable(elfBytes); err != nil {
+			return usagef("transpile: %s: %v", args[0], err)
+		}
 		if trOpts.ll != "" {
 			mod, err := transpiled.ModuleFor(elfBytes)
 			if err != nil {
