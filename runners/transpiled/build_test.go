@@ -1,6 +1,8 @@
 package transpiled_test
 
 import (
+	"bytes"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/syscalls"
 )
 
 var _ = Describe("the build", func() {
@@ -36,5 +39,18 @@ var _ = Describe("the build", func() {
 	It("rejects an optimisation level outside 0..3", func() {
 		_, err := transpiled.CompileIR([]byte(""), 7)
 		Expect(err).To(MatchError(ContainSubstring("optimisation level")))
+	})
+})
+
+var _ = Describe("the translation limits", func() {
+	It("refuses a program above MaxInsns with ErrTooLarge", func() {
+		text := bytes.Repeat([]byte{0x95, 0, 0, 0, 0, 0, 0, 0}, transpiled.MaxInsns+1)
+		loader, err := syscalls.NewLoader()
+		Expect(err).NotTo(HaveOccurred())
+		exe, err := sbpf.NewExecutableFromText(text, loader, sbpf.V3, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(exe.Verify()).To(Succeed())
+		_, err = transpiled.Translate(exe)
+		Expect(err).To(MatchError(transpiled.ErrTooLarge))
 	})
 })

@@ -70,12 +70,17 @@ func (t *translator) reach(e uint64) []uint64 {
 }
 
 // analyze computes liveIn and retLive for every function, to a fixed point.
-func (t *translator) analyze() {
+func (t *translator) analyze() error {
 	t.liveIn = map[uint64]uint16{}
 	t.retLive = map[uint64]uint16{}
 	t.pcs = map[uint64][]uint64{}
+	total := uint64(0)
 	for _, e := range t.entries {
 		t.pcs[e] = t.reach(e)
+		total += uint64(len(t.pcs[e]))
+		if total > maxDupFactor*t.n+maxDupReserve {
+			return fmt.Errorf("%w: code shared by many entry points (%d instructions to translate for %d)", ErrTooLarge, total, t.n)
+		}
 		if t.hasCallx {
 			t.retLive[e] = maskArgs // reached by callx: every caller reads everything
 		}
@@ -101,6 +106,7 @@ func (t *translator) analyze() {
 			}
 		}
 	}
+	return nil
 }
 
 // liveness runs the backward analysis of function e and returns the registers live at its

@@ -14,6 +14,7 @@ package transpiled
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,6 +35,18 @@ const (
 	kInvalidInsn     = 8
 	kCallxNotEntered = 9
 )
+
+// Limits that keep the translation's memory proportional to the program: the IR is a few
+// hundred bytes per instruction, and code reachable from several entry points is
+// translated once per entry point.
+const (
+	MaxInsns      = 1 << 18 // 2 MiB of text
+	maxDupFactor  = 4       // translated instructions per text instruction, over all functions
+	maxDupReserve = 1 << 16
+)
+
+// ErrTooLarge is returned for programs beyond the translation limits.
+var ErrTooLarge = errors.New("transpiled: program too large to translate")
 
 // Module is a translated program.
 type Module struct {
@@ -96,6 +109,9 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 		return nil, fmt.Errorf("transpiled: executable is not verified")
 	}
 	t := &translator{exe: exe, v: exe.Version, cfg: exe.Config(), isEntry: map[uint64]bool{}, sysSlots: map[uint32]int{}, b: &bytes.Buffer{}}
+	if len(exe.Text)/sbpf.InsnSize > MaxInsns {
+		return nil, fmt.Errorf("%w: %d instructions (limit %d)", ErrTooLarge, len(exe.Text)/sbpf.InsnSize, MaxInsns)
+	}
 	dec := exe.Decoded()
 	t.n = uint64(len(dec))
 	t.ins = make([]insn, len(dec))
@@ -120,7 +136,9 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 		}
 	}
 	t.findEntries()
-	t.analyze()
+	if err := t.analyze(); err != nil {
+		return nil, err
+	}
 	t.emitModule()
 	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
 }
