@@ -68,6 +68,10 @@ func init() {
 	rootCmd.AddCommand(execcliCmd)
 }
 
+// execcliMaxHeap bounds --heap (the heap is allocated up front): 256 MiB, a thousand
+// times Agave's largest heap frame.
+const execcliMaxHeap = 256 << 20
+
 // execcliResult is the --json object.
 type execcliResult struct {
 	Result           *uint64 `json:"result"`
@@ -102,8 +106,8 @@ func execcliRun(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if execcliOpts.heap < 0 {
-		return usagef("--heap must not be negative")
+	if execcliOpts.heap < 0 || execcliOpts.heap > execcliMaxHeap {
+		return usagef("--heap must be between 0 and %d bytes", execcliMaxHeap)
 	}
 	var version sbpf.Version
 	versionSet := execcliOpts.version != ""

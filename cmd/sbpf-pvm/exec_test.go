@@ -171,6 +171,12 @@ var _ = Describe("sbpf-pvm exec", func() {
 		Entry("both inputs", func(d string) []string {
 			return []string{"exec", execcliWrite(d, "p.s", "exit"), "--input", "00", "--input-file", "x"}
 		}),
+		Entry("a negative heap", func(d string) []string {
+			return []string{"exec", execcliWrite(d, "p.s", "exit"), "--heap", "-1"}
+		}),
+		Entry("a heap too large to allocate", func(d string) []string {
+			return []string{"exec", execcliWrite(d, "p.s", "exit"), "--heap", "1099511627776"}
+		}),
 		Entry("a bad version", func(d string) []string {
 			return []string{"exec", execcliWrite(d, "p.s", "exit"), "--sbpf-version", "v9"}
 		}),
