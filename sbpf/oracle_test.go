@@ -130,15 +130,7 @@ func elfCase(data []byte, budget uint64, input []byte) string {
 		return "verify VerifierError(" + rustDebug(err) + ")"
 	}
 	mem, err := sbpf.NewStandardMapping(exe, nil, make([]byte, 32*1024), input, nil)
-	if err != nil {
-		return "mapping " + rustDebug(err)
-	}
-	count, r0, err := sbpf.NewVM(exe, &testMeter{remaining: budget}, mem, nil).Execute()
-	res := fmt.Sprintf("ok %d", r0)
-	if err != nil {
-		res = "err " + rustDebug(err)
-	}
-	return fmt.Sprintf("%s count=%d input=%s", res, count, hex.EncodeToString(input))
+	return vectorOutcome(exe, mem, err, budget, input)
 }
 
 // TestOracleELF runs every built corpus program (../corpus/programs/*/*.so) on

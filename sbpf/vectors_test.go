@@ -95,6 +95,12 @@ func vectorCase(fields []string) string {
 		split = []sbpf.MemoryRegion{sbpf.NewRegionWritable(input[:h], sbpf.MMInputStart), sbpf.NewRegionReadonly(input[h:], sbpf.MMInputStart+uint64(h))}
 	}
 	mem, err := sbpf.NewStandardMapping(exe, stack, make([]byte, 256), input, split)
+	return vectorOutcome(exe, mem, err, budget, input)
+}
+
+// vectorOutcome runs exe over mem (or reports the mapping error) and renders the
+// outcome line the oracle driver prints.
+func vectorOutcome(exe *sbpf.Executable, mem *sbpf.MemoryMapping, err error, budget uint64, input []byte) string {
 	if err != nil {
 		return "mapping " + rustDebug(err)
 	}
