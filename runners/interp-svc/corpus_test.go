@@ -2,42 +2,29 @@ package interpsvc_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/sbpf-pvm/sbpf-pvm/corpus"
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	interpsvc "github.com/sbpf-pvm/sbpf-pvm/runners/interp-svc"
 )
 
-// corpusCases loads every case of corpus/cases whose program has been built (`make corpus`).
+// corpusCases builds the corpus programs (as `make corpus` does, without writing into the
+// tree) and loads every case of corpus/cases with its program.
 func corpusCases() []*runners.Case {
-	var out []*runners.Case
-	root := filepath.Join("..", "..", "corpus", "cases")
-	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
-			return nil
-		}
-		c, err := runners.LoadCase(p)
-		Expect(err).NotTo(HaveOccurred(), p)
-		if _, err := c.ProgramBytes(); err == nil {
-			out = append(out, c)
-		}
-		return nil
-	})
-	return out
+	cases, err := corpus.Cases(filepath.Join("..", "..", "corpus"), "")
+	Expect(err).NotTo(HaveOccurred(), "building the corpus (clang-19 missing? run `make deps`)")
+	Expect(cases).NotTo(BeEmpty())
+	return cases
 }
 
 var _ = Describe("the corpus", func() {
-	It("agrees with native on every built case, on the PVM (gp072) and on the host build", func() {
+	It("agrees with native on every case, on the PVM (gp072) and on the host build", func() {
 		cases := corpusCases()
-		if len(cases) == 0 {
-			Skip("no corpus programs built (run `make corpus`)")
-		}
 		r := interpsvc.New(pvm.GP072)
 		for _, c := range cases {
 			want := reference(c)

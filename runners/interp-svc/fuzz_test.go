@@ -77,7 +77,7 @@ func FuzzServiceVsNative(f *testing.F) {
 	f.Fuzz(func(t *testing.T, elf, data []byte) {
 		h, err := startLoop()
 		if err != nil {
-			t.Skip(err)
+			t.Fatalf("host build of the service (run `make deps`): %v", err)
 		}
 		c := &runners.Case{Name: "fuzz", ProgramID: programID, ComputeBudget: 20_000, InstructionData: data,
 			Accounts: []runners.CaseAccount{{Key: key(1), Owner: programID, Lamports: 1000, Data: runners.Hex{1, 2, 3, 4}, Writable: true}}}
