@@ -20,12 +20,13 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	interpsvc "github.com/sbpf-pvm/sbpf-pvm/runners/interp-svc"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/native"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
 )
 
 // cfRegistered wires the runners that exist into the harness registry. It is a
 // variable initializer, not an init function, so that it runs before the flag help
-// texts (which list the registered runners) are built. The transpiled runner joins
-// here when runners/transpiled lands.
+// texts (which list the registered runners) are built. Registration order is the
+// order of the report's columns; the first is the reference.
 var cfRegistered = func() bool {
 	harness.Register(native.Name, func(harness.Options) (runners.Runner, error) { return native.New(), nil })
 	harness.Register(interpsvc.Name, func(o harness.Options) (runners.Runner, error) {
@@ -34,6 +35,13 @@ var cfRegistered = func() bool {
 			return nil, err
 		}
 		return interpsvc.New(p), nil
+	})
+	harness.Register(transpiled.Name, func(o harness.Options) (runners.Runner, error) {
+		p, err := pvm.ParseProfile(o.Profile)
+		if err != nil {
+			return nil, err
+		}
+		return transpiled.New(p), nil
 	})
 	return true
 }()

@@ -12,19 +12,6 @@ import (
 	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
 )
 
-// trRegistered adds the transpiled runner to the harness registry (a variable
-// initializer, like cfRegistered, so that flag help texts list it).
-var trRegistered = func() bool {
-	harness.Register(transpiled.Name, func(o harness.Options) (runners.Runner, error) {
-		p, err := pvm.ParseProfile(o.Profile)
-		if err != nil {
-			return nil, err
-		}
-		return transpiled.New(p), nil
-	})
-	return true
-}()
-
 var trOpts struct {
 	out     string
 	ll      string
