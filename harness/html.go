@@ -39,7 +39,7 @@ img { max-width: 100%; border: 1px solid #ddd; }
 <body>
 <h1>sbpf-pvm {{.S.Command}} report</h1>
 <p class="{{if .S.Totals.Failed}}fail{{else}}pass{{end}}"><strong>{{.Headline}}</strong></p>
-<p>Started {{.S.StartedAt}}, took {{ns .S.DurationNS}}. Corpus <code>{{.S.Config.Corpus}}</code>, shard {{.S.Config.Shard}}, profile {{.S.Config.Profile}},
+<p>Started {{.S.StartedAt}}, took {{ns .S.DurationNS}}. Corpus <code>{{.S.Config.Corpus}}</code>, shard {{.S.Config.Shard}}, profile {{.Profiles}},
 {{.S.Config.Repeat}} timed runs after {{.S.Config.Warmup}} warm-up, {{.S.Config.Jobs}} jobs.
 Go {{.S.Environment.GoVersion}} {{.S.Environment.GOOS}}/{{.S.Environment.GOARCH}}, {{.S.Environment.NumCPU}} CPUs, commit <code>{{.S.Environment.Commit}}</code>.</p>
 
@@ -55,6 +55,11 @@ Go {{.S.Environment.GoVersion}} {{.S.Environment.GOOS}}/{{.S.Environment.GOARCH}
 <tr><th>question</th><th>formula</th><th>answer</th></tr>
 {{range .S.Verdict.Lines}}<tr><td>{{.Question}}</td><td><code>{{.Formula}}</code></td><td>{{.Answer}}</td></tr>
 {{end}}</table>
+{{with .GasRows}}<h3>Gas per CU by profile</h3>
+<table>
+<tr><th>profile</th><th>approach</th><th>runner</th><th>cases</th><th>median gas/CU</th><th>worst gas/CU</th><th>marginal median</th><th>marginal worst</th><th>median gas</th><th>max gas</th></tr>
+{{range .}}<tr><td>{{.Profile}}</td><td>{{.Approach}}</td><td>{{.Runner}}</td><td>{{.Cases}}</td><td>{{optF .MedianGasPerCU "%.2f"}}</td><td>{{optF .WorstGasPerCU "%.2f"}}</td><td>{{optF .MedianExecGasPerCU "%.2f"}}</td><td>{{optF .WorstExecGasPerCU "%.2f"}}</td><td>{{optF .MedianGas "%.0f"}}</td><td>{{optI .MaxGas}}</td></tr>
+{{end}}</table>{{end}}
 
 <h2>Disagreements and failed expectations</h2>
 {{$none := true}}{{range .Cases}}{{if not .OK}}{{$none = false}}
@@ -114,6 +119,8 @@ func HTML(s *Summary, plots []PlotFile) ([]byte, error) {
 		Cases    []*CaseReport
 		Headline string
 		Plots    []PlotFile
-	}{s, cases, Headline(s), plots})
+		Profiles string
+		GasRows  []GasProfileRow
+	}{s, cases, Headline(s), plots, ProfilesText(s), GasByProfile(s)})
 	return buf.Bytes(), err
 }

@@ -6,7 +6,9 @@ import (
 
 // RunnerMetrics aggregates one runner over every case it produced a result for.
 type RunnerMetrics struct {
-	Runner       string `json:"runner"`
+	Runner string `json:"runner"`
+	// Profile is the PVM gas profile of the runner ("" without a PVM).
+	Profile      string `json:"profile"`
 	Results      int    `json:"results"`
 	Errors       int    `json:"errors"`
 	MedianWallNS int64  `json:"median_wall_ns"`
@@ -63,14 +65,16 @@ func ptrI(x int64) *int64     { return &x }
 // ComputeMetrics derives per-runner and per-program aggregates from the case results.
 func ComputeMetrics(s *Summary) ([]RunnerMetrics, []ProgramMetrics) {
 	var names []string
+	profile := map[string]string{}
 	for _, r := range s.Runners {
 		if r.Available {
 			names = append(names, r.Name)
+			profile[r.Name] = r.Profile
 		}
 	}
 	rms := make([]RunnerMetrics, 0, len(names))
 	for _, n := range names {
-		m := RunnerMetrics{Runner: n}
+		m := RunnerMetrics{Runner: n, Profile: profile[n]}
 		var walls []int64
 		var gpc, gas, load, ser, exe, dif []float64
 		for i := range s.Cases {

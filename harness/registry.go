@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +31,8 @@ type Factory func(Options) (runners.Runner, error)
 type registration struct {
 	factory Factory
 	order   int
+	// profiled runners run on the PVM and are built once per gas profile.
+	profiled bool
 }
 
 var (
@@ -48,6 +52,143 @@ func Register(name string, f Factory) {
 		panic("harness: runner registered twice: " + name)
 	}
 	registry[name] = registration{factory: f, order: len(registry)}
+}
+
+// RegisterProfiled is Register for a runner whose results depend on the PVM gas
+// profile: BuildProfiles builds it once per selected profile.
+func RegisterProfiled(name string, f Factory) {
+	Register(name, f)
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	r := registry[name]
+	r.profiled = true
+	registry[name] = r
+}
+
+// ProfileAll is the --profile alias for every profile.
+const ProfileAll = "both"
+
+// DefaultProfiles is what conformance runs by default: both profiles, the cost
+// report's DefaultProfile first.
+var DefaultProfiles = DefaultProfile + ",gp072"
+
+// ParseProfiles reads a comma-separated profile list ("both" stands for all). The
+// result has no duplicates and starts with the primary profile: DefaultProfile when
+// listed, else the first one given. The primary profile's runners keep their plain
+// names; the others are named ProfileRunnerName(runner, profile).
+func ParseProfiles(list string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		names := []string{p}
+		if p == ProfileAll {
+			names = Profiles
+		} else if !slices.Contains(Profiles, p) {
+			return nil, fmt.Errorf("unknown profile %q (want %s, a comma-separated list of them, or %s)", p, strings.Join(Profiles, " or "), ProfileAll)
+		}
+		for _, n := range names {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	if i := slices.Index(out, DefaultProfile); i > 0 {
+		out = append([]string{DefaultProfile}, slices.Delete(out, i, i+1)...)
+	}
+	return out, nil
+}
+
+// ProfileRunnerName is the name of a profiled runner running under a profile other
+// than the primary one, e.g. "interp-svc@gp072".
+func ProfileRunnerName(runner, profile string) string { return runner + "@" + profile }
+
+// SplitProfileRunnerName undoes ProfileRunnerName; profile is "" for a plain name.
+func SplitProfileRunnerName(name string) (runner, profile string) {
+	if i := strings.LastIndexByte(name, '@'); i > 0 {
+		return name[:i], name[i+1:]
+	}
+	return name, ""
+}
+
+// BuildProfiles creates the named runners (every registered one when names is empty)
+// under the first (primary) profile, then the profiled ones again under each further
+// profile, named ProfileRunnerName(runner, profile). A name may carry its profile
+// ("interp-svc@gp072") to select that one run; it must be one of profiles.
+func BuildProfiles(names, profiles []string) ([]RunnerSlot, error) {
+	if len(profiles) == 0 {
+		return nil, errors.New("no gas profile selected")
+	}
+	if len(names) == 0 {
+		names = Registered()
+	}
+	known := Registered()
+	type want struct{ runner, profile string }
+	var wants []want
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		base, prof := SplitProfileRunnerName(n)
+		registryMu.Lock()
+		reg, ok := registry[base]
+		registryMu.Unlock()
+		if !ok {
+			return nil, &UnknownRunnerError{Name: n, Known: known}
+		}
+		switch {
+		case prof != "" && (!reg.profiled || !slices.Contains(profiles, prof)):
+			return nil, fmt.Errorf("runner %q: %s does not run under profile %q here (profiles: %s)", n, base, prof, strings.Join(profiles, ","))
+		case prof != "":
+			wants = append(wants, want{base, prof})
+		case reg.profiled:
+			for _, p := range profiles {
+				wants = append(wants, want{base, p})
+			}
+		default:
+			wants = append(wants, want{base, ""})
+		}
+	}
+	// Primary-profile (and profile-free) runners first, in the order given; then each
+	// further profile in turn.
+	seen := map[string]bool{}
+	var slots []RunnerSlot
+	for _, group := range append([]string{""}, profiles[1:]...) {
+		for _, w := range wants {
+			prof := w.profile
+			if prof == profiles[0] {
+				prof = ""
+			}
+			if prof != group {
+				continue
+			}
+			name := w.runner
+			if prof != "" {
+				name = ProfileRunnerName(w.runner, prof)
+			}
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			registryMu.Lock()
+			reg := registry[w.runner]
+			registryMu.Unlock()
+			r, err := reg.factory(Options{Profile: cmpOr(w.profile, profiles[0])})
+			sl := NewSlot(name, r, err)
+			if reg.profiled {
+				sl.Profile = cmpOr(w.profile, profiles[0])
+			}
+			slots = append(slots, sl)
+		}
+	}
+	return slots, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // Registered lists the registered runner names: the reference runner "native" first,
@@ -130,6 +271,9 @@ type RunnerSlot struct {
 	Runner runners.Runner // nil when unavailable
 	// Unavailable is the reason the runner cannot run here ("" when it can).
 	Unavailable string
+	// Profile is the PVM gas profile the runner runs under ("" for runners without a
+	// PVM, or when built by Build).
+	Profile string
 }
 
 // NewSlot wraps a built runner, asking it (through runners.Availability) whether it

@@ -117,7 +117,7 @@ func Markdown(s *Summary, plots []PlotFile) string {
 	p("# sbpf-pvm %s report\n\n", s.Command)
 	p("**%s**\n\n", Headline(s))
 	p("Started %s, took %s. Corpus `%s`, filter `%s`, shard %s, profile %s, %d timed runs after %d warm-up, %d jobs. Go %s %s/%s, %d CPUs, commit `%s`.\n\n",
-		s.StartedAt, fmtNS(float64(s.DurationNS)), s.Config.Corpus, strings.Join(s.Config.Filter, ","), s.Config.Shard, s.Config.Profile,
+		s.StartedAt, fmtNS(float64(s.DurationNS)), s.Config.Corpus, strings.Join(s.Config.Filter, ","), s.Config.Shard, ProfilesText(s),
 		s.Config.Repeat, s.Config.Warmup, s.Config.Jobs, s.Environment.GoVersion, s.Environment.GOOS, s.Environment.GOARCH, s.Environment.NumCPU, s.Environment.Commit)
 
 	p("## Runners\n\n| runner | available | results | harness errors | reason |\n|---|---|---|---|---|\n")
@@ -141,6 +141,16 @@ func Markdown(s *Summary, plots []PlotFile) string {
 	p("\n## Verdict\n\n")
 	for _, l := range s.Verdict.Lines {
 		p("### %s\n\n- formula: `%s`\n- answer: %s\n\n", l.Question, l.Formula, l.Answer)
+	}
+
+	if rows := GasByProfile(s); len(rows) > 0 {
+		p("### Gas per CU by profile\n\n| profile | approach | runner | cases | median gas/CU | worst gas/CU | marginal median | marginal worst | median gas | max gas |\n|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, r := range rows {
+			p("| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", r.Profile, r.Approach, r.Runner, r.Cases,
+				fmtOpt(r.MedianGasPerCU, "%.2f"), fmtOpt(r.WorstGasPerCU, "%.2f"), fmtOpt(r.MedianExecGasPerCU, "%.2f"),
+				fmtOpt(r.WorstExecGasPerCU, "%.2f"), fmtOpt(r.MedianGas, "%.0f"), fmtOptI(r.MaxGas))
+		}
+		p("\n")
 	}
 
 	p("## Disagreements and failed expectations\n\n")
@@ -225,6 +235,55 @@ func Markdown(s *Summary, plots []PlotFile) string {
 		p("### %s\n\n![%s](%s) ([PNG](%s))\n\n", pl.Title, pl.Title, pl.SVG, pl.PNG)
 	}
 	return b.String()
+}
+
+// ProfilesText is the run's gas profiles for a report header: "gp080 (primary), gp072".
+func ProfilesText(s *Summary) string {
+	if len(s.Config.Profiles) < 2 {
+		return s.Config.Profile
+	}
+	parts := make([]string, len(s.Config.Profiles))
+	for i, p := range s.Config.Profiles {
+		parts[i] = p
+		if p == s.Config.Profile {
+			parts[i] += " (primary)"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// GasProfileRow is one approach under one gas profile in the verdict's gas table.
+type GasProfileRow struct {
+	Profile, Approach, Runner string
+	Cases                     int
+	MedianGasPerCU            *float64
+	WorstGasPerCU             *float64
+	MedianExecGasPerCU        *float64
+	WorstExecGasPerCU         *float64
+	MedianGas                 *float64
+	MaxGas                    *int64
+}
+
+// GasByProfile lists the gas figures of every PVM approach under every profile, the
+// primary profile first (nil when no runner reported a profile).
+func GasByProfile(s *Summary) []GasProfileRow {
+	var rows []GasProfileRow
+	for _, a := range s.Verdict.Approaches {
+		if a.Profile == "" {
+			continue
+		}
+		base, _ := SplitProfileRunnerName(a.Runner)
+		r := GasProfileRow{Profile: a.Profile, Approach: base, Runner: a.Runner, Cases: a.Cases,
+			MedianGasPerCU: a.MedianGasPerCU, WorstGasPerCU: a.WorstGasPerCU,
+			MedianExecGasPerCU: a.MedianExecGasPerCU, WorstExecGasPerCU: a.WorstExecGasPerCU}
+		for _, m := range s.Metrics {
+			if m.Runner == a.Runner {
+				r.MedianGas, r.MaxGas = m.MedianGas, m.MaxGas
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
 }
 
 func fmtOptNS(x *int64) string {

@@ -78,7 +78,7 @@ func Run(ctx context.Context, cfg Config, cases []*runners.Case) (*Summary, erro
 	s.Config.TimeoutNS = int64(cfg.Timeout)
 	var avail []RunnerSlot
 	for _, sl := range cfg.Slots {
-		s.Runners = append(s.Runners, RunnerInfo{Name: sl.Name, Available: sl.Runner != nil, Reason: sl.Unavailable})
+		s.Runners = append(s.Runners, RunnerInfo{Name: sl.Name, Available: sl.Runner != nil, Reason: sl.Unavailable, Profile: sl.Profile})
 		s.Config.Runners = append(s.Config.Runners, sl.Name)
 		if sl.Runner != nil {
 			avail = append(avail, sl)

@@ -95,7 +95,11 @@ type RunConfig struct {
 	Repeat    int      `json:"repeat"`
 	Warmup    int      `json:"warmup"`
 	Jobs      int      `json:"jobs"`
+	// Profile is the primary gas profile: runners under it keep their plain names and
+	// the verdict's main answers use it. Profiles lists every profile run, primary
+	// first; the others' runners are named ProfileRunnerName(runner, profile).
 	Profile   string   `json:"profile"`
+	Profiles  []string `json:"profiles"`
 	TimeoutNS int64    `json:"timeout_ns"`
 }
 
@@ -104,6 +108,8 @@ type RunnerInfo struct {
 	Name      string `json:"name"`
 	Available bool   `json:"available"`
 	Reason    string `json:"reason"`
+	// Profile is the PVM gas profile it ran under ("" for runners without a PVM).
+	Profile string `json:"profile"`
 }
 
 // Case outcomes, worst first.

@@ -45,6 +45,23 @@ type Verdict struct {
 	JAM           JAMVerdict        `json:"jam"`
 	JIT           JITVerdict        `json:"jit"`
 	Lines         []VerdictLine     `json:"lines"`
+	// Profile is the gas profile of the main answers (the run's primary profile);
+	// OtherProfiles holds the headline figures under each further profile, which
+	// the answers also state.
+	Profile       string           `json:"profile"`
+	OtherProfiles []ProfileVerdict `json:"other_profiles"`
+}
+
+// ProfileVerdict is the gas side of the verdict under a non-primary profile. Its
+// per-approach gas per CU is in Verdict.Approaches (runner names carry the profile).
+type ProfileVerdict struct {
+	Profile          string   `json:"profile"`
+	MaxInterpGas     *int64   `json:"max_interp_gas"`
+	MaxInterpGasCase string   `json:"max_interp_gas_case"`
+	FitsAccumulate   *bool    `json:"fits_accumulate"`
+	FitsRefine       *bool    `json:"fits_refine"`
+	JITOverhead      *float64 `json:"jit_overhead"`
+	JITExecOverhead  *float64 `json:"jit_exec_overhead"`
 }
 
 // ApproachVerdict is the gas per CU of one PVM approach: over all cases (what a case
@@ -52,6 +69,7 @@ type Verdict struct {
 // over the cases with at least MinRateCU compute units.
 type ApproachVerdict struct {
 	Runner             string   `json:"runner"`
+	Profile            string   `json:"profile"`
 	Cases              int      `json:"cases"`
 	MedianGasPerCU     *float64 `json:"median_gas_per_cu"`
 	WorstGasPerCU      *float64 `json:"worst_gas_per_cu"`
@@ -149,20 +167,19 @@ func ComputeVerdict(s *Summary) Verdict {
 		return nil
 	}
 
-	// 1. Gas per CU per approach.
-	var gpcAnswers []string
-	for _, n := range []string{RunnerInterpSvc, RunnerTranspiled} {
+	// 1. Gas per CU per approach, under each profile (the primary one first).
+	v.Profile = s.Config.Profile
+	others := otherProfiles(s)
+	approach := func(n string) string {
 		m := metric(n)
 		if m == nil {
-			gpcAnswers = append(gpcAnswers, n+": not measured ("+runnerAbsence(s, n)+")")
-			continue
+			return n + ": not measured (" + runnerAbsence(s, n) + ")"
 		}
-		a := ApproachVerdict{Runner: n, Cases: m.Results, MedianGasPerCU: m.MedianGasPerCU, WorstGasPerCU: m.WorstGasPerCU, WorstCase: m.WorstGasPerCUCase}
+		a := ApproachVerdict{Runner: n, Profile: m.Profile, Cases: m.Results, MedianGasPerCU: m.MedianGasPerCU, WorstGasPerCU: m.WorstGasPerCU, WorstCase: m.WorstGasPerCUCase}
 		approachRates(s, &a)
 		v.Approaches = append(v.Approaches, a)
 		if a.MedianGasPerCU == nil {
-			gpcAnswers = append(gpcAnswers, n+": no gas reported")
-			continue
+			return n + ": no gas reported"
 		}
 		ans := fmt.Sprintf("%s: median %.2f, worst %.2f (%s)", n, *a.MedianGasPerCU, *a.WorstGasPerCU, a.WorstCase)
 		if a.MedianExecGasPerCU != nil {
@@ -170,7 +187,28 @@ func ComputeVerdict(s *Summary) Verdict {
 		} else {
 			ans += fmt.Sprintf("; marginal: no case with ≥ %d CU", MinRateCU)
 		}
-		gpcAnswers = append(gpcAnswers, ans)
+		return ans
+	}
+	var gpcAnswers []string
+	for _, n := range []string{RunnerInterpSvc, RunnerTranspiled} {
+		gpcAnswers = append(gpcAnswers, approach(n))
+	}
+	if len(others) > 0 {
+		gpcAnswers[0] = s.Config.Profile + " — " + gpcAnswers[0]
+	}
+	for _, p := range others {
+		pv := ProfileVerdict{Profile: p}
+		var parts []string
+		for _, n := range []string{RunnerInterpSvc, RunnerTranspiled} {
+			parts = append(parts, approach(ProfileRunnerName(n, p)))
+		}
+		gpcAnswers = append(gpcAnswers, p+" — "+strings.Join(parts, "; "))
+		if m := metric(ProfileRunnerName(RunnerInterpSvc, p)); m != nil && m.MaxGas != nil {
+			pv.MaxInterpGas, pv.MaxInterpGasCase = m.MaxGas, m.MaxGasCase
+			pv.FitsAccumulate, pv.FitsRefine = ptrB(*m.MaxGas <= JAM.AccumulateGas), ptrB(*m.MaxGas <= JAM.RefineGas)
+		}
+		pv.JITOverhead, pv.JITExecOverhead = gasOverhead(s, ProfileRunnerName(RunnerInterpSvc, p), ProfileRunnerName(RunnerTranspiled, p))
+		v.OtherProfiles = append(v.OtherProfiles, pv)
 	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Gas per compute unit",
@@ -256,6 +294,12 @@ func ComputeVerdict(s *Summary) Verdict {
 				JAM.MaxTxComputeUnits, *j.FullTxGas, fitWord(*j.FullTxFitsAccumulate), fitWord(*j.FullTxFitsRefine))
 		}
 	}
+	for _, pv := range v.OtherProfiles {
+		if pv.MaxInterpGas != nil {
+			jam += fmt.Sprintf("; under %s the largest case %s needs %d gas: %s G_A, %s G_R",
+				pv.Profile, pv.MaxInterpGasCase, *pv.MaxInterpGas, fitWord(*pv.FitsAccumulate), fitWord(*pv.FitsRefine))
+		}
+	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Does the interpreter service fit JAM's gas limits?",
 		Formula: fmt.Sprintf("max_case gas_interp ≤ G_A (%d) and ≤ G_R (%d); full-budget gas = max fixed gas (outside execution) + %d CU × worst marginal gas/CU",
@@ -274,25 +318,9 @@ func ComputeVerdict(s *Summary) Verdict {
 	})
 
 	// 4. JIT.
-	var ratios, execRatios []float64
-	for i := range s.Cases {
-		a, b := s.Cases[i].Result(RunnerInterpSvc), s.Cases[i].Result(RunnerTranspiled)
-		if a == nil || b == nil || a.Result == nil || b.Result == nil || a.Result.Gas == nil || b.Result.Gas == nil {
-			continue
-		}
-		if b.Result.Gas.Total > 0 {
-			ratios = append(ratios, float64(a.Result.Gas.Total)/float64(b.Result.Gas.Total))
-		}
-		if b.Result.Gas.Execute > 0 && a.Result.Gas.Execute > 0 {
-			execRatios = append(execRatios, float64(a.Result.Gas.Execute)/float64(b.Result.Gas.Execute))
-		}
-	}
-	if x, ok := median(ratios); ok {
-		v.JIT.Overhead = ptrF(x)
-		v.JIT.Worth = ptrB(x >= JITThreshold)
-	}
-	if x, ok := median(execRatios); ok {
-		v.JIT.ExecOverhead = ptrF(x)
+	v.JIT.Overhead, v.JIT.ExecOverhead = gasOverhead(s, RunnerInterpSvc, RunnerTranspiled)
+	if v.JIT.Overhead != nil {
+		v.JIT.Worth = ptrB(*v.JIT.Overhead >= JITThreshold)
 	}
 	jit := "not computable: needs gas from both interp-svc and transpiled on the same cases"
 	if v.JIT.Overhead != nil {
@@ -304,12 +332,53 @@ func ComputeVerdict(s *Summary) Verdict {
 				*v.JIT.Overhead, fmtOpt(v.JIT.ExecOverhead, "%.2f"), JITThreshold)
 		}
 	}
+	for _, pv := range v.OtherProfiles {
+		if pv.JITOverhead != nil {
+			jit += fmt.Sprintf("; under %s the overhead is %.2f× (execution phase %s×)", pv.Profile, *pv.JITOverhead, fmtOpt(pv.JITExecOverhead, "%.2f"))
+		}
+	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Is a JIT service worth building?",
 		Formula:  fmt.Sprintf("overhead = median over cases of gas_interp / gas_transpiled; worth it when overhead ≥ %.1f (translated code approximates what a JIT would emit)", JITThreshold),
 		Answer:   jit,
 	})
 	return v
+}
+
+// gasOverhead is the median over cases of gas_interp / gas_transpiled, for the totals
+// and for the execution phase, between the two named runners.
+func gasOverhead(s *Summary, interp, trans string) (total, exec *float64) {
+	var ratios, execRatios []float64
+	for i := range s.Cases {
+		a, b := s.Cases[i].Result(interp), s.Cases[i].Result(trans)
+		if a == nil || b == nil || a.Result == nil || b.Result == nil || a.Result.Gas == nil || b.Result.Gas == nil {
+			continue
+		}
+		if b.Result.Gas.Total > 0 {
+			ratios = append(ratios, float64(a.Result.Gas.Total)/float64(b.Result.Gas.Total))
+		}
+		if b.Result.Gas.Execute > 0 && a.Result.Gas.Execute > 0 {
+			execRatios = append(execRatios, float64(a.Result.Gas.Execute)/float64(b.Result.Gas.Execute))
+		}
+	}
+	if x, ok := median(ratios); ok {
+		total = ptrF(x)
+	}
+	if x, ok := median(execRatios); ok {
+		exec = ptrF(x)
+	}
+	return total, exec
+}
+
+// otherProfiles lists the run's profiles after the primary one.
+func otherProfiles(s *Summary) []string {
+	var out []string
+	for _, p := range s.Config.Profiles {
+		if p != s.Config.Profile {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // runnerAbsence says why a runner has no numbers in this summary.

@@ -42,7 +42,7 @@ to --out as for conformance. Exit status as for conformance.`,
 var cfBenchStatFile string
 
 func init() {
-	cfBenchFlags.register(benchCmd, 5, 1, 1)
+	cfBenchFlags.register(benchCmd, 5, 1, 1, harness.DefaultProfile)
 	benchCmd.Flags().StringVar(&cfBenchOut, "out", "", "report directory (default reports/runs/<UTC timestamp>-bench)")
 	benchCmd.Flags().StringVar(&cfBenchStatFile, "benchstat", "", "write the benchmark lines to this file instead of stdout")
 	rootCmd.AddCommand(benchCmd)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,14 +28,14 @@ import (
 // order of the report's columns; the first is the reference.
 var cfRegistered = func() bool {
 	harness.Register(native.Name, func(harness.Options) (runners.Runner, error) { return native.New(), nil })
-	harness.Register(interpsvc.Name, func(o harness.Options) (runners.Runner, error) {
+	harness.RegisterProfiled(interpsvc.Name, func(o harness.Options) (runners.Runner, error) {
 		p, err := pvm.ParseProfile(o.Profile)
 		if err != nil {
 			return nil, err
 		}
 		return interpsvc.New(p), nil
 	})
-	harness.Register(transpiled.Name, func(o harness.Options) (runners.Runner, error) {
+	harness.RegisterProfiled(transpiled.Name, func(o harness.Options) (runners.Runner, error) {
 		p, err := pvm.ParseProfile(o.Profile)
 		if err != nil {
 			return nil, err
@@ -64,7 +63,7 @@ type cfFlags struct {
 	timeout time.Duration
 }
 
-func (f *cfFlags) register(cmd *cobra.Command, repeat, warmup, jobs int) {
+func (f *cfFlags) register(cmd *cobra.Command, repeat, warmup, jobs int, profile string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.corpus, "corpus", "corpus/cases", "directory of case files (*.yaml, searched recursively)")
 	fl.StringSliceVar(&f.runners, "runners", nil, "runners to run, comma-separated (default: every registered runner: native, interp-svc, transpiled)")
@@ -73,7 +72,8 @@ func (f *cfFlags) register(cmd *cobra.Command, repeat, warmup, jobs int) {
 	fl.IntVar(&f.warmup, "warmup", warmup, "untimed runs before the timed ones")
 	fl.StringVar(&f.shard, "shard", "", "run only shard I of N (I/N, 1-based; shards are disjoint and cover the corpus)")
 	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML to this file (junit.xml is always written into --out)")
-	fl.StringVar(&f.profile, "profile", harness.DefaultProfile, "PVM gas profile: "+strings.Join(harness.Profiles, " or "))
+	fl.StringVar(&f.profile, "profile", profile, "PVM gas profiles, comma-separated ("+strings.Join(harness.Profiles, ", ")+", or "+harness.ProfileAll+
+		"); the PVM runners run once per profile, the ones under profiles other than "+harness.DefaultProfile+" as RUNNER@PROFILE")
 	fl.IntVar(&f.jobs, "jobs", jobs, "runs in flight (0 = GOMAXPROCS)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "limit for one run of one case (0 = none)")
 }
@@ -90,6 +90,11 @@ table and every mismatch (first differing field, first differing byte, a hex win
 that reproduces the case), and writes summary.json, report.md, report.html, junit.xml and plots/
 into --out (default reports/runs/<timestamp>/, linked from reports/latest).
 
+The PVM runners (interp-svc, transpiled) run once per gas profile of --profile (default
+gp080 and gp072); gp080 keeps the plain runner names and answers the verdict, the others run as
+RUNNER@PROFILE (interp-svc@gp072). Every profile's results must agree with the reference; gas is
+reported per profile and never compared.
+
 A runner that cannot run on this machine is listed with its reason.
 Exit status: 0 all agreed, 1 a disagreement, failed expectation or harness error, 2 bad usage
 or unreadable input.`,
@@ -100,7 +105,7 @@ or unreadable input.`,
 }
 
 func init() {
-	cfConformanceFlags.register(conformanceCmd, 1, 0, 0)
+	cfConformanceFlags.register(conformanceCmd, 1, 0, 0, harness.DefaultProfiles)
 	conformanceCmd.Flags().StringVar(&cfConformanceFlags.out, "out", "", "report directory (default reports/runs/<UTC timestamp>, and reports/latest points at it)")
 	rootCmd.AddCommand(conformanceCmd)
 }
@@ -116,14 +121,15 @@ func cfExecute(cmd *cobra.Command, f *cfFlags, command string, extra func(*harne
 	if f.warmup < 0 || f.jobs < 0 {
 		return usagef("--warmup and --jobs must not be negative")
 	}
-	if !slices.Contains(harness.Profiles, f.profile) {
-		return usagef("--profile %q: want %s", f.profile, strings.Join(harness.Profiles, " or "))
+	profiles, err := harness.ParseProfiles(f.profile)
+	if err != nil {
+		return usagef("--profile: %v", err)
 	}
 	shard, err := harness.ParseShard(f.shard)
 	if err != nil {
 		return usagef("--shard: %v", err)
 	}
-	slots, err := harness.Build(f.runners, harness.Options{Profile: f.profile})
+	slots, err := harness.BuildProfiles(f.runners, profiles)
 	if err != nil {
 		return usagef("--runners: %v", err)
 	}
@@ -180,7 +186,7 @@ func cfExecute(cmd *cobra.Command, f *cfFlags, command string, extra func(*harne
 		Slots: slots, Repeat: f.repeat, Warmup: f.warmup, Jobs: f.jobs, Timeout: f.timeout,
 		Validator: cfValidator, Progress: prog.Update, Command: command,
 		Repro:     func(kase string, runners []string) string { return cfRepro(f, kase, runners) },
-		RunConfig: harness.RunConfig{Corpus: f.corpus, Filter: f.filter, Shard: shard.String(), Profile: f.profile},
+		RunConfig: harness.RunConfig{Corpus: f.corpus, Filter: f.filter, Shard: shard.String(), Profile: profiles[0], Profiles: profiles},
 	}
 	if len(avail) > 0 {
 		fmt.Fprintf(stderr, "%s: %d cases × %d runner(s) (%s)\n", command, len(cases), len(avail), strings.Join(avail, ", "))
@@ -233,7 +239,7 @@ func cfRepro(f *cfFlags, kase string, runners []string) string {
 	}
 	parts := []string{self, "conformance", "--corpus", harness.ShellQuote(f.corpus),
 		"--filter", harness.ShellQuote(harness.EscapeGlob(kase)), "--runners", strings.Join(runners, ","),
-		"--profile", f.profile, "--out", harness.ShellQuote(filepath.Join(os.TempDir(), "sbpf-pvm-repro"))}
+		"--profile", harness.ShellQuote(f.profile), "--out", harness.ShellQuote(filepath.Join(os.TempDir(), "sbpf-pvm-repro"))}
 	return strings.Join(parts, " ")
 }
 
