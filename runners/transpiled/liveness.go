@@ -86,12 +86,21 @@ func (t *translator) analyze() error {
 		}
 	}
 	t.retLive[t.exe.EntryPC] |= 1
+	if t.hasCallx && total+t.n+1 <= maxDupFactor*t.n+maxDupReserve {
+		// the universal function (key t.n): callx may land on any instruction, which then
+		// may read any register and every caller reads r0..r5 after it.
+		t.univ = true
+		t.liveIn[t.n], t.retLive[t.n] = maskRegs, maskArgs
+	}
 	for changed := true; changed; {
 		changed = false
 		var callxUse uint16
 		if t.hasCallx {
 			for _, e := range t.entries {
 				callxUse |= t.liveIn[e]
+			}
+			if t.univ {
+				callxUse |= t.liveIn[t.n]
 			}
 		}
 		for _, e := range t.entries {

@@ -85,6 +85,7 @@ type translator struct {
 	sysSlots map[uint32]int
 	sysKeys  []uint32
 	hasCallx bool
+	univ     bool // the universal function f<n> exists: callx can enter any instruction
 	liveIn   map[uint64]uint16
 	retLive  map[uint64]uint16
 	pcs      map[uint64][]uint64
@@ -308,6 +309,9 @@ func (t *translator) emitModule() {
 	for _, e := range t.entries {
 		t.emitFunction(e)
 	}
+	if t.univ {
+		t.emitFunction(t.n)
+	}
 	t.emitDispatch()
 	// C entry: the root frame.
 	r10 := sbpf.MMStackStart + uint64(t.cfg.StackFrameSize)
@@ -393,6 +397,14 @@ func irString(b []byte) string {
 
 // blocks returns the leaders of the function entered at e, in pc order.
 func (t *translator) blocks(e uint64) []uint64 {
+	if e == t.n {
+		// the universal function: every slot (and the end of the text) is a leader
+		out := make([]uint64, 0, t.n+1)
+		for pc := uint64(0); pc <= t.n; pc++ {
+			out = append(out, pc)
+		}
+		return out
+	}
 	leader := map[uint64]bool{e: true}
 	seen := map[uint64]bool{}
 	work := []uint64{e}
@@ -440,6 +452,9 @@ func (t *translator) emitFunction(e uint64) {
 		t.f(", i64 %%a10")
 		passed[10] = true
 	}
+	if e == t.n {
+		t.f(", i64 %%tpc")
+	}
 	t.f(") {\nentry:\n")
 	if t.fixed {
 		// r10 follows from the depth: the root frame is at depth 0 (dl = max depth)
@@ -463,8 +478,17 @@ func (t *translator) emitFunction(e uint64) {
 		}
 		t.f("  %%fph = getelementptr i8, ptr %%sh, i64 %%fo\n")
 	}
-	t.f("  br label %%b%d\n", e)
 	leaders := t.blocks(e)
+	if e == t.n {
+		// tr_dispatch checked tpc < n
+		t.f("  switch i64 %%tpc, label %%b%d [", t.n)
+		for pc := uint64(0); pc < t.n; pc++ {
+			t.f(" i64 %d, label %%b%d", pc, pc)
+		}
+		t.f(" ]\n")
+	} else {
+		t.f("  br label %%b%d\n", e)
+	}
 	isLeader := map[uint64]bool{}
 	for _, l := range leaders {
 		isLeader[l] = true
@@ -512,7 +536,8 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 		}
 		pc = next
 	}
-	if inner == 0 {
+	if inner == 0 || t.cur == t.n {
+		// (in the universal function every block is one instruction: one copy suffices)
 		t.emitSegmented(l, isLeader)
 		return
 	}
@@ -1079,6 +1104,12 @@ func (t *translator) emitDispatch() {
 			args := t.callArgs(e, func(r uint8) string { return fmt.Sprintf("%%a%d", r) }, "%a10", "%rem", "%dl")
 			t.f("e%d:\n  %%x%d = tail call fastcc %s @f%d(%s)\n  ret %s %%x%d\n", e, e, fullRet, e, args, fullRet, e)
 		}
+	}
+	if t.univ {
+		// any other instruction of the text: the universal function continues there
+		args := t.callArgs(t.n, func(r uint8) string { return fmt.Sprintf("%%a%d", r) }, "%a10", "%rem", "%dl")
+		t.f("bad:\n  %%xu = tail call fastcc %s @f%d(%s, i64 %%tpc)\n  ret %s %%xu\n}\n", fullRet, t.n, args, fullRet)
+		return
 	}
 	t.f("bad:\n  call void @tr_fault(i32 %d, i64 %%rem)\n  ret %s\n}\n", kCallxNotEntered, fullRetErr)
 }
