@@ -42,6 +42,8 @@ bench: deps build corpus
 ## conformance: build everything, run the corpus on every runner, write the report
 ## (reports/runs/<timestamp>/ and reports/latest); CONFORMANCE_FLAGS adds flags,
 ## e.g. CONFORMANCE_FLAGS='--filter counter/*'
+## The PVM runners run under both gas profiles (gp080, the verdict's, and gp072 as
+## RUNNER@gp072); CONFORMANCE_FLAGS='--profile gp080' runs one.
 ## Compile times (break-even, transpile-time plot) are only measured for blobs the
 ## transpiled runner does not find in its cache build/transpiled: `make clean` first for them.
 conformance: deps build corpus
