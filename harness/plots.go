@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -203,6 +204,20 @@ func hline(p *plot.Plot, y, x0, x1 float64, label string, i int) {
 	p.Legend.Add(label, l)
 }
 
+// profileLabel names a runner with its gas profile when a run has several and the
+// name does not already carry it.
+func profileLabel(s *Summary, runner string) string {
+	if len(s.Config.Profiles) < 2 || strings.Contains(runner, "@") {
+		return runner
+	}
+	for _, r := range s.Runners {
+		if r.Name == runner && r.Profile != "" {
+			return runner + " (" + r.Profile + ")"
+		}
+	}
+	return runner
+}
+
 func runnersWith(s *Summary, f func(*RunnerMetrics) bool) []string {
 	var out []string
 	for i := range s.Metrics {
@@ -238,7 +253,7 @@ func plotGasPerCU(s *Summary) *plot.Plot {
 			}
 		}
 		if len(xys) > 0 {
-			scatter(p, xys, r, i)
+			scatter(p, xys, profileLabel(s, r), i)
 		}
 	}
 	logY(p)
@@ -381,22 +396,38 @@ func plotBreakEven(s *Summary) *plot.Plot {
 
 func plotJAMGas(s *Summary) *plot.Plot {
 	p := newPlot("Interpreter service gas per case vs JAM gas limits (log scale)", "case (sorted by gas)", "PVM gas")
-	var gs []float64
-	for i := range s.Cases {
-		if cr := s.Cases[i].Result(RunnerInterpSvc); cr != nil && cr.Result != nil && cr.Result.Gas != nil && cr.Result.Gas.Total > 0 {
-			gs = append(gs, float64(cr.Result.Gas.Total))
-		}
+	// One series per gas profile: the primary profile's runner keeps the plain name.
+	names := []string{RunnerInterpSvc}
+	for _, pr := range otherProfiles(s) {
+		names = append(names, ProfileRunnerName(RunnerInterpSvc, pr))
 	}
-	if len(gs) == 0 {
+	n := 0
+	for k, name := range names {
+		var gs []float64
+		for i := range s.Cases {
+			if cr := s.Cases[i].Result(name); cr != nil && cr.Result != nil && cr.Result.Gas != nil && cr.Result.Gas.Total > 0 {
+				gs = append(gs, float64(cr.Result.Gas.Total))
+			}
+		}
+		if len(gs) == 0 {
+			continue
+		}
+		sort.Float64s(gs)
+		xys := make(plotter.XYs, len(gs))
+		for i, g := range gs {
+			xys[i] = plotter.XY{X: float64(i), Y: g}
+		}
+		label := name
+		if k == 0 && s.Config.Profile != "" {
+			label += " (" + s.Config.Profile + ")"
+		}
+		scatter(p, xys, label, 6*k)
+		n = max(n, len(gs))
+	}
+	if n == 0 {
 		return noData(p, "no interp-svc gas ("+runnerAbsence(s, RunnerInterpSvc)+")")
 	}
-	sort.Float64s(gs)
-	xys := make(plotter.XYs, len(gs))
-	for i, g := range gs {
-		xys[i] = plotter.XY{X: float64(i), Y: g}
-	}
-	scatter(p, xys, RunnerInterpSvc, 0)
-	x1 := math.Max(float64(len(gs)-1), 1)
+	x1 := math.Max(float64(n-1), 1)
 	hline(p, float64(JAM.AccumulateGas), 0, x1, "G_A accumulate (10M)", 1)
 	hline(p, float64(JAM.TinyAccumulateGas), 0, x1, "tiny accumulate (20M)", 2)
 	hline(p, float64(JAM.TinyRefineGas), 0, x1, "tiny refine (1G)", 3)
