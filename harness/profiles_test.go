@@ -134,6 +134,7 @@ var _ = Describe("Gas profiles", func() {
 		Expect(*o.MaxInterpGas * 10).To(Equal(*v.JAM.MaxInterpGas))
 		Expect(v.Lines[0].Answer).To(MatchRegexp(`^gp080 — interp-svc: median .*; gp072 — interp-svc@gp072: median `))
 		Expect(v.Lines[2].Answer).To(ContainSubstring("under gp072 the largest case"))
+		Expect(v.Lines[4].Answer).To(HavePrefix("gp080 — yes: the interpreter costs 10.00×"))
 		Expect(v.Lines[4].Answer).To(ContainSubstring("under gp072 the overhead is 10.00×"))
 
 		dir := GinkgoT().TempDir()

@@ -213,7 +213,7 @@ func ComputeVerdict(s *Summary) Verdict {
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Gas per compute unit",
 		Formula: fmt.Sprintf("gas/CU(case) = PVM gas(case) / CU(case), median and max over the cases of each approach (fixed costs included); "+
-			"marginal = gas of the execution phase / CU over the cases with CU ≥ %d", MinRateCU),
+			"marginal = gas of the execution phase / CU over the cases with CU ≥ %d; under each gas profile run, the primary one first", MinRateCU),
 		Answer: strings.Join(gpcAnswers, "; "),
 	})
 
@@ -252,8 +252,8 @@ func ComputeVerdict(s *Summary) Verdict {
 	}
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Executions after which transpiling pays off",
-		Formula:  fmt.Sprintf("N = C / (cost_interp − cost_transpiled) per program, median over programs; wall: C = compile_ns, cost = median wall_ns; gas: C = compile_ns × %.0f gas/ns (gas ≈ cycles of a 3 GHz reference core), cost = median PVM gas", CompileGasPerNS),
-		Answer:   be,
+		Formula:  fmt.Sprintf("N = C / (cost_interp − cost_transpiled) per program, median over programs; wall: C = compile_ns, cost = median wall_ns; gas: C = compile_ns × %.0f gas/ns (gas ≈ cycles of a 3 GHz reference core), cost = median PVM gas (primary profile)", CompileGasPerNS),
+		Answer:   primaryTag(s, be),
 	})
 
 	// 3. JAM limits.
@@ -304,7 +304,7 @@ func ComputeVerdict(s *Summary) Verdict {
 		Question: "Does the interpreter service fit JAM's gas limits?",
 		Formula: fmt.Sprintf("max_case gas_interp ≤ G_A (%d) and ≤ G_R (%d); full-budget gas = max fixed gas (outside execution) + %d CU × worst marginal gas/CU",
 			JAM.AccumulateGas, JAM.RefineGas, JAM.MaxTxComputeUnits),
-		Answer: jam,
+		Answer: primaryTag(s, jam),
 	})
 	size := "not computable: no runner reported a blob size"
 	if j.BlobsFitCodeSize != nil {
@@ -340,7 +340,7 @@ func ComputeVerdict(s *Summary) Verdict {
 	v.Lines = append(v.Lines, VerdictLine{
 		Question: "Is a JIT service worth building?",
 		Formula:  fmt.Sprintf("overhead = median over cases of gas_interp / gas_transpiled; worth it when overhead ≥ %.1f (translated code approximates what a JIT would emit)", JITThreshold),
-		Answer:   jit,
+		Answer:   primaryTag(s, jit),
 	})
 	return v
 }
@@ -368,6 +368,15 @@ func gasOverhead(s *Summary, interp, trans string) (total, exec *float64) {
 		exec = ptrF(x)
 	}
 	return total, exec
+}
+
+// primaryTag prefixes an answer with the primary profile when the run has several,
+// so that its figures are not mistaken for the other profiles'.
+func primaryTag(s *Summary, answer string) string {
+	if len(otherProfiles(s)) == 0 || s.Config.Profile == "" {
+		return answer
+	}
+	return s.Config.Profile + " — " + answer
 }
 
 // otherProfiles lists the run's profiles after the primary one.
