@@ -635,28 +635,52 @@ static const struct {
 };
 #define NSYSCALLS (int)(sizeof table / sizeof table[0])
 
-/* Open-addressing table keyed by the murmur3 hash (uniform, so its low bits index well). */
-#define SYSTAB 128
-static uint32_t tab_key[SYSTAB];
-static int8_t tab_idx[SYSTAB];
-static int keys_ready;
-
+/* A switch over the precomputed keys, returning the row of table (generated from it; keep
+ * the two in step): clang turns it into a compare tree, with no table to build on first use.
+ * The interp-svc agreement specs call every syscall by its hashed name. */
 int svc_syscall_lookup(uint32_t key) {
-  if (!keys_ready) {
-    for (int i = 0; i < SYSTAB; i++) tab_idx[i] = -1;
-    for (int i = 0; i < NSYSCALLS; i++) {
-      uint32_t k = table[i].key;
-      uint32_t h = k & (SYSTAB - 1);
-      while (tab_idx[h] >= 0) h = (h + 1) & (SYSTAB - 1);
-      tab_key[h] = k;
-      tab_idx[h] = (int8_t)i;
-    }
-    keys_ready = 1;
+  switch (key) {
+    case 0xb6fc1a11u: return 0; /* abort */
+    case 0x686093bbu: return 1; /* sol_panic_ */
+    case 0x207559bdu: return 2; /* sol_log_ */
+    case 0x5c2a3178u: return 3; /* sol_log_64_ */
+    case 0x52ba5096u: return 4; /* sol_log_compute_units_ */
+    case 0x7ef088cau: return 5; /* sol_log_pubkey */
+    case 0x7317b434u: return 6; /* sol_log_data */
+    case 0x9377323cu: return 7; /* sol_create_program_address */
+    case 0x48504a38u: return 8; /* sol_try_find_program_address */
+    case 0x11f49d86u: return 9; /* sol_sha256 */
+    case 0xd7793abbu: return 10; /* sol_keccak256 */
+    case 0x174c5122u: return 11; /* sol_blake3 */
+    case 0xd56b5fe9u: return 12; /* sol_get_clock_sysvar */
+    case 0x23a29a61u: return 13; /* sol_get_epoch_schedule_sysvar */
+    case 0xbf7188f6u: return 14; /* sol_get_rent_sysvar */
+    case 0x717cc4a3u: return 15; /* sol_memcpy_ */
+    case 0x434371f8u: return 16; /* sol_memmove_ */
+    case 0x5fdcde31u: return 17; /* sol_memcmp_ */
+    case 0x3770fb22u: return 18; /* sol_memset_ */
+    case 0x85532d94u: return 19; /* sol_get_stack_height */
+    case 0xa226d3ebu: return 20; /* sol_set_return_data */
+    case 0x5d2245e4u: return 21; /* sol_get_return_data */
+    case 0xa22b9c85u: return 22; /* sol_invoke_signed_c */
+    case 0xd7449092u: return 23; /* sol_invoke_signed_rust */
+    case 0x83f00e8fu: return 24; /* sol_alloc_free_ */
+    case 0xedef5aeeu: return 25; /* sol_remaining_compute_units */
+    case 0x17e40350u: return 26; /* sol_secp256k1_recover */
+    case 0xaa2607cau: return 27; /* sol_curve_validate_point */
+    case 0xdd1c41a6u: return 28; /* sol_curve_group_op */
+    case 0x60a40880u: return 29; /* sol_curve_multiscalar_mul */
+    case 0x188a0031u: return 30; /* sol_get_last_restart_slot */
+    case 0xfdba2b3bu: return 31; /* sol_get_epoch_rewards_sysvar */
+    case 0xadb8efc8u: return 32; /* sol_get_processed_sibling_instruction */
+    case 0xae0c318bu: return 33; /* sol_alt_bn128_group_op */
+    case 0x780e4c15u: return 34; /* sol_big_mod_exp */
+    case 0xc4947c21u: return 35; /* sol_poseidon */
+    case 0x334fd5edu: return 36; /* sol_alt_bn128_compression */
+    case 0x13c1b505u: return 37; /* sol_get_sysvar */
+    case 0x5be92f4au: return 38; /* sol_get_epoch_stake */
   }
-  for (uint32_t h = key & (SYSTAB - 1);; h = (h + 1) & (SYSTAB - 1)) {
-    if (tab_idx[h] < 0) return -1;
-    if (tab_key[h] == key) return tab_idx[h];
-  }
+  return -1;
 }
 
 int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
