@@ -300,7 +300,7 @@ type Options struct {
 }
 
 // translatorVersion changes whenever the translation changes (part of the cache key).
-const translatorVersion = "tr9"
+const translatorVersion = "tr10"
 
 var (
 	memMu    sync.Mutex

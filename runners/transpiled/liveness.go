@@ -86,7 +86,7 @@ func (t *translator) analyze() error {
 		}
 	}
 	t.retLive[t.exe.EntryPC] |= 1
-	if t.hasCallx && total+t.n+1 <= maxDupFactor*t.n+maxDupReserve {
+	if t.hasCallx && t.n <= maxUnivInsns && total+t.n+1 <= maxDupFactor*t.n+maxDupReserve {
 		// the universal function (key t.n): callx may land on any instruction, which then
 		// may read any register and every caller reads r0..r5 after it.
 		t.univ = true
