@@ -79,23 +79,10 @@ func (r *Runner) Invoke(payload []byte) (*Outcome, error) {
 	if gas <= 0 {
 		gas = MaxRefineGas
 	}
-	const serviceID = 1
-	hc := &host.Refine{Profile: r.Profile, ServiceID: serviceID, Fetch: host.FetchData{Payloads: [][]byte{payload}}}
-	// Refine arguments (spec §5.5): E(core) E(item) E(service) E(|payload|) payload H(package).
-	arg := pvm.AppendVarint(nil, 0)
-	arg = pvm.AppendVarint(arg, 0)
-	arg = pvm.AppendVarint(arg, serviceID)
-	arg = pvm.AppendVarint(arg, uint64(len(payload)))
-	arg = append(arg, payload...)
-	arg = append(arg, make([]byte, 32)...)
-	res := pvm.RunStandardDecoded(b.Decoded, b.Program, 0, arg, gas, hc)
-	out := &Outcome{PVM: res, Blob: b, Logs: hc.Logs}
-	if res.Status == pvm.StatusHalt {
-		resp, err := svcrt.DecodeResponse(res.Output)
-		if err != nil {
-			return out, fmt.Errorf("interp-svc: undecodable response: %w", err)
-		}
-		out.Response = resp
+	inv, err := svcrt.InvokeRefine(r.Profile, b.Decoded, b.Program, payload, gas)
+	out := &Outcome{PVM: inv.PVM, Blob: b, Logs: inv.Logs, Response: inv.Response}
+	if err != nil {
+		return out, fmt.Errorf("interp-svc: %w", err)
 	}
 	return out, nil
 }
