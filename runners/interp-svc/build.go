@@ -44,27 +44,10 @@ type Blob struct {
 // writeTree writes the embedded runtime and guest sources into dir with the layout the
 // #include paths expect: dir/svcrt/c/*, dir/interp-svc/guest/*.
 func writeTree(dir string) error {
-	put := func(fsys embed.FS, root, dst string) error {
-		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fsys.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			out := filepath.Join(dst, rel)
-			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(out, b, 0o644)
-		})
-	}
-	if err := put(svcrt.CSources, "c", filepath.Join(dir, "svcrt", "c")); err != nil {
+	if err := svcrt.WriteTree(svcrt.CSources, "c", filepath.Join(dir, "svcrt", "c")); err != nil {
 		return err
 	}
-	return put(guestSources, "guest", filepath.Join(dir, "interp-svc", "guest"))
+	return svcrt.WriteTree(guestSources, "guest", filepath.Join(dir, "interp-svc", "guest"))
 }
 
 func profileFlags(p pvm.Profile) []string {

@@ -1,6 +1,11 @@
 package svcrt
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
 
 // CSources holds the C runtime (c/*.c, c/*.h) so that runners can build their guests from
 // any working directory.
@@ -11,3 +16,27 @@ var CSources embed.FS
 // RuntimeFiles are the runtime's translation units, in link order. svc_refine.c is the
 // PVM entry point; a host build replaces it with its own main.
 var RuntimeFiles = []string{"svc_core.c", "svc_service.c", "svc_syscalls.c", "svc_crypto.c", "svc_refine.c"}
+
+// WriteTree copies the files under root in fsys (an embedded source tree) to dst, keeping
+// their relative paths, so that clang can compile them with the #include layout they
+// expect.
+func WriteTree(fsys fs.FS, root, dst string) error {
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+}
