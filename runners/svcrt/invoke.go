@@ -1,10 +1,12 @@
 package svcrt
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/pvm/host"
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
 )
 
 // ServiceID is the service id the runners give their service in refine invocations.
@@ -47,4 +49,49 @@ func InvokeRefine(profile pvm.Profile, d *pvm.Decoded, sp *pvm.StandardProgram, 
 		inv.Response = resp
 	}
 	return inv, nil
+}
+
+// MaxRefineGas is G_R, the most gas one work package's refinement may use (GP 0.7.2):
+// the default gas limit of a service invocation.
+const MaxRefineGas = 5_000_000_000
+
+// Error kinds of failures that are the PVM's, not the program's.
+const (
+	KindOutOfGas = "PVMOutOfGas" // the service ran out of PVM gas
+	KindPanic    = "PVMPanic"    // the service trapped (a bug in the service)
+)
+
+// ResultOf turns one invocation into the case's Result for runner: the decoded response
+// with the gas split by the service's phase markers, or a PVM-level failure (out of gas,
+// trap) when the service did not halt. gasLimit is the limit the invocation ran under.
+func (p *Prepared) ResultOf(c *runners.Case, runner string, inv *Invocation, profile pvm.Profile, gasLimit int64) (*runners.Result, error) {
+	gas := &runners.GasReport{Profile: profile.String(), Total: inv.PVM.GasUsed, Instructions: inv.PVM.Instructions}
+	var res *runners.Result
+	switch {
+	case inv.Response != nil:
+		var err error
+		if res, err = p.Result(c, runner, inv.Response); err != nil {
+			return nil, err
+		}
+		m := inv.Response.GasMarks
+		gas.Load = int64(m[0] - m[1])
+		gas.Serialize = int64(m[1] - m[2])
+		gas.Execute = int64(m[2] - m[3])
+		gas.Diff = int64(m[3] - m[4])
+	case inv.PVM.Status == pvm.StatusOutOfGas:
+		res = pvmFailure(c, runner, KindOutOfGas, fmt.Sprintf("the service ran out of PVM gas (limit %d)", gasLimit))
+	default:
+		detail := fmt.Sprintf("the service stopped with %v at pc %d", inv.PVM.Status, inv.PVM.Exit.PC)
+		if inv.PVM.Exit.Err != nil && !errors.Is(inv.PVM.Exit.Err, pvm.ErrOutOfGas) {
+			detail += ": " + inv.PVM.Exit.Err.Error()
+		}
+		res = pvmFailure(c, runner, KindPanic, detail)
+	}
+	res.Gas = gas
+	return res, nil
+}
+
+func pvmFailure(c *runners.Case, runner, kind, detail string) *runners.Result {
+	return &runners.Result{Case: c.Name, Runner: runner, Status: runners.StatusFailure, Error: &kind, ErrorDetail: detail,
+		Logs: []string{}, Diff: runners.StateDiff{}}
 }

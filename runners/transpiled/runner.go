@@ -2,7 +2,6 @@ package transpiled
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,13 +15,13 @@ import (
 // Name is the runner's identifier.
 const Name = "transpiled"
 
-// MaxRefineGas is G_R, the most gas one work package's refinement may use (GP 0.7.2).
-const MaxRefineGas = 5_000_000_000
+// MaxRefineGas is G_R, the default gas limit of an invocation (GP 0.7.2).
+const MaxRefineGas = svcrt.MaxRefineGas
 
 // Error kinds of failures that are the PVM's, not the program's.
 const (
-	KindOutOfGas = "PVMOutOfGas"
-	KindPanic    = "PVMPanic"
+	KindOutOfGas = svcrt.KindOutOfGas
+	KindPanic    = svcrt.KindPanic
 )
 
 // Runner runs cases as transpiled service blobs.
@@ -92,30 +91,15 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 	if err != nil {
 		return nil, err
 	}
-	gas := &runners.GasReport{Profile: r.Profile.String(), Total: out.PVM.GasUsed, Instructions: out.PVM.Instructions}
-	size := int64(len(b.Bytes))
-	var res *runners.Result
-	switch {
-	case out.Response != nil:
-		res, err = prep.Result(c, Name, out.Response)
-		if err != nil {
-			return nil, err
-		}
-		m := out.Response.GasMarks
-		gas.Load = int64(m[0] - m[1])
-		gas.Serialize = int64(m[1] - m[2])
-		gas.Execute = int64(m[2] - m[3])
-		gas.Diff = int64(m[3] - m[4])
-	case out.PVM.Status == pvm.StatusOutOfGas:
-		res = pvmFailure(c, KindOutOfGas, fmt.Sprintf("the service ran out of PVM gas (limit %d)", r.Gas))
-	default:
-		detail := fmt.Sprintf("the service stopped with %v at pc %d", out.PVM.Status, out.PVM.Exit.PC)
-		if out.PVM.Exit.Err != nil && !errors.Is(out.PVM.Exit.Err, pvm.ErrOutOfGas) {
-			detail += ": " + out.PVM.Exit.Err.Error()
-		}
-		res = pvmFailure(c, KindPanic, detail)
+	limit := r.Gas
+	if limit <= 0 {
+		limit = MaxRefineGas
 	}
-	res.Gas = gas
+	res, err := prep.ResultOf(c, Name, &svcrt.Invocation{Response: out.Response, PVM: out.PVM, Logs: out.Logs}, r.Profile, limit)
+	if err != nil {
+		return nil, err
+	}
+	size := int64(len(b.Bytes))
 	res.WallNS = wall
 	res.BlobBytes = &size
 	if !b.Cached {
@@ -123,10 +107,4 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 		res.CompileNS = &ns
 	}
 	return res, nil
-}
-
-func pvmFailure(c *runners.Case, kind, detail string) *runners.Result {
-	k := kind
-	return &runners.Result{Case: c.Name, Runner: Name, Status: runners.StatusFailure, Error: &k, ErrorDetail: detail,
-		Logs: []string{}, Diff: runners.StateDiff{}}
 }
