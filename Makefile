@@ -10,7 +10,7 @@ BENCHCOUNT ?= 6
 BENCHTIME  ?= 1s
 REPORTS   ?= reports/runs/$(shell date -u +%Y%m%dT%H%M%SZ)
 
-.PHONY: all deps build test test-short fuzz-smoke bench corpus conformance compare baseline vet fmt clean
+.PHONY: all deps build test fuzz bench corpus conformance compare baseline vet fmt clean
 
 all: build
 
@@ -30,6 +30,10 @@ corpus: deps build
 test: deps
 	$(GO) vet ./...
 	$(GO) test $(GOFLAGS) -timeout 14m ./...
+
+## fuzz: every fuzz target for FUZZTIME each (default 20s), e.g. FUZZTIME=2m make fuzz
+fuzz: deps
+	bash scripts/fuzz.sh
 
 ## bench: Go benchmarks, then `sbpf-pvm bench` over the corpus (one line per timed run:
 ## ns/op, CU/op, gas/op, gas/CU), all in benchstat-readable form in bench.txt
