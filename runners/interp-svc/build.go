@@ -99,25 +99,8 @@ func sourceKey(p pvm.Profile, clang string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
-// cacheDir is build/interp-svc under the module root (the directory holding go.mod,
-// searched upwards from the working directory), or the user cache directory.
-func cacheDir() string {
-	dir, err := os.Getwd()
-	for err == nil {
-		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
-			return filepath.Join(dir, "build", "interp-svc")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if c, e := os.UserCacheDir(); e == nil {
-		return filepath.Join(c, "sbpf-pvm", "interp-svc")
-	}
-	return filepath.Join(os.TempDir(), "sbpf-pvm-interp-svc")
-}
+// cacheDir is where built blobs are kept (see svcrt.CacheDir).
+func cacheDir() string { return svcrt.CacheDir("interp-svc") }
 
 var (
 	blobMu    sync.Mutex

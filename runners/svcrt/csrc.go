@@ -40,3 +40,24 @@ func WriteTree(fsys fs.FS, root, dst string) error {
 		return os.WriteFile(out, b, 0o644)
 	})
 }
+
+// CacheDir is where a PVM runner keeps built blobs: build/<name> under the module root
+// (the directory holding go.mod, searched upwards from the working directory), or the
+// user cache directory when there is no module root.
+func CacheDir(name string) string {
+	dir, err := os.Getwd()
+	for err == nil {
+		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
+			return filepath.Join(dir, "build", name)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if c, e := os.UserCacheDir(); e == nil {
+		return filepath.Join(c, "sbpf-pvm", name)
+	}
+	return filepath.Join(os.TempDir(), "sbpf-pvm-"+name)
+}

@@ -256,24 +256,8 @@ func CompileIR(ir []byte, opt OptLevel) ([]byte, error) {
 	return os.ReadFile(out)
 }
 
-// cacheDir is build/transpiled under the module root, or the user cache directory.
-func cacheDir() string {
-	dir, err := os.Getwd()
-	for err == nil {
-		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
-			return filepath.Join(dir, "build", "transpiled")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if c, e := os.UserCacheDir(); e == nil {
-		return filepath.Join(c, "sbpf-pvm", "transpiled")
-	}
-	return filepath.Join(os.TempDir(), "sbpf-pvm-transpiled")
-}
+// cacheDir is where built blobs are kept (see svcrt.CacheDir).
+func cacheDir() string { return svcrt.CacheDir("transpiled") }
 
 // Options of Build.
 type Options struct {
