@@ -13,7 +13,6 @@ import (
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/pvm/guest"
-	"github.com/sbpf-pvm/sbpf-pvm/pvm/host"
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/svcrt"
 )
@@ -61,10 +60,8 @@ func (r *Runner) Available() error {
 
 // Outcome is one invocation's raw result, for tests and measurements.
 type Outcome struct {
-	Response *svcrt.Response
-	PVM      *pvm.RunResult
-	Blob     *Blob
-	Logs     []host.LogEntry
+	svcrt.Invocation
+	Blob *Blob
 }
 
 // Invoke runs one encoded request as a refine invocation and decodes the answer. A
@@ -74,12 +71,8 @@ func (r *Runner) Invoke(payload []byte) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	gas := r.Gas
-	if gas <= 0 {
-		gas = MaxRefineGas
-	}
-	inv, err := svcrt.InvokeRefine(r.Profile, b.Decoded, b.Program, payload, gas)
-	out := &Outcome{PVM: inv.PVM, Blob: b, Logs: inv.Logs, Response: inv.Response}
+	inv, err := svcrt.InvokeRefine(r.Profile, b.Decoded, b.Program, payload, r.Gas)
+	out := &Outcome{Invocation: *inv, Blob: b}
 	if err != nil {
 		return out, fmt.Errorf("interp-svc: %w", err)
 	}
@@ -109,11 +102,7 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 	if err != nil {
 		return nil, err
 	}
-	limit := r.Gas
-	if limit <= 0 {
-		limit = MaxRefineGas
-	}
-	res, err := prep.ResultOf(c, Name, &svcrt.Invocation{Response: out.Response, PVM: out.PVM, Logs: out.Logs}, r.Profile, limit)
+	res, err := prep.ResultOf(c, Name, &out.Invocation, r.Profile)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,8 @@ type Invocation struct {
 	Response *Response
 	PVM      *pvm.RunResult
 	Logs     []host.LogEntry
+	// GasLimit is the gas the invocation was given.
+	GasLimit int64
 }
 
 // RefineArgs encodes the refine entry point's argument bytes (pvm.md §5.5):
@@ -35,12 +37,16 @@ func RefineArgs(serviceID uint64, payload []byte) []byte {
 
 // InvokeRefine runs an encoded request through a service blob's refine entry point
 // (pc 0) with the refine host calls, the payload also available through fetch, and
-// decodes the response when the service halts. Both PVM runners go through here, so
-// they differ only in the blob they run.
+// decodes the response when the service halts. A gas limit of 0 or less means
+// MaxRefineGas. Both PVM runners go through here, so they differ only in the blob they
+// run.
 func InvokeRefine(profile pvm.Profile, d *pvm.Decoded, sp *pvm.StandardProgram, payload []byte, gas int64) (*Invocation, error) {
+	if gas <= 0 {
+		gas = MaxRefineGas
+	}
 	hc := &host.Refine{Profile: profile, ServiceID: ServiceID, Fetch: host.FetchData{Payloads: [][]byte{payload}}}
 	res := pvm.RunStandardDecoded(d, sp, 0, RefineArgs(ServiceID, payload), gas, hc)
-	inv := &Invocation{PVM: res, Logs: hc.Logs}
+	inv := &Invocation{PVM: res, Logs: hc.Logs, GasLimit: gas}
 	if res.Status == pvm.StatusHalt {
 		resp, err := DecodeResponse(res.Output)
 		if err != nil {
@@ -63,8 +69,8 @@ const (
 
 // ResultOf turns one invocation into the case's Result for runner: the decoded response
 // with the gas split by the service's phase markers, or a PVM-level failure (out of gas,
-// trap) when the service did not halt. gasLimit is the limit the invocation ran under.
-func (p *Prepared) ResultOf(c *runners.Case, runner string, inv *Invocation, profile pvm.Profile, gasLimit int64) (*runners.Result, error) {
+// trap) when the service did not halt.
+func (p *Prepared) ResultOf(c *runners.Case, runner string, inv *Invocation, profile pvm.Profile) (*runners.Result, error) {
 	gas := &runners.GasReport{Profile: profile.String(), Total: inv.PVM.GasUsed, Instructions: inv.PVM.Instructions}
 	var res *runners.Result
 	switch {
@@ -79,7 +85,7 @@ func (p *Prepared) ResultOf(c *runners.Case, runner string, inv *Invocation, pro
 		gas.Execute = int64(m[2] - m[3])
 		gas.Diff = int64(m[3] - m[4])
 	case inv.PVM.Status == pvm.StatusOutOfGas:
-		res = pvmFailure(c, runner, KindOutOfGas, fmt.Sprintf("the service ran out of PVM gas (limit %d)", gasLimit))
+		res = pvmFailure(c, runner, KindOutOfGas, fmt.Sprintf("the service ran out of PVM gas (limit %d)", inv.GasLimit))
 	default:
 		detail := fmt.Sprintf("the service stopped with %v at pc %d", inv.PVM.Status, inv.PVM.Exit.PC)
 		if inv.PVM.Exit.Err != nil && !errors.Is(inv.PVM.Exit.Err, pvm.ErrOutOfGas) {
