@@ -101,7 +101,7 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 		InstructionCount: resp.InstructionCount,
 		Diff:             runners.StateDiff{},
 	}
-	logs := newCollector(resp.Logs)
+	logs := solana.ResumeLogCollector(resp.Logs)
 	fail := func(kind, detail string) {
 		res.Status = runners.StatusFailure
 		k := kind
@@ -111,18 +111,18 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 	heapCost := solana.HeapCost(p.Request.HeapSize, solana.DefaultExecutionCost().HeapCost)
 	switch resp.Origin {
 	case OriginLoad:
-		logs.log("Program is not deployed")
-		logs.log("Program " + pid + " failed: " + solana.NewInstructionError(solana.UnsupportedProgramID).Error())
+		logs.Log("Program is not deployed")
+		logs.Log("Program " + pid + " failed: " + solana.NewInstructionError(solana.UnsupportedProgramID).Error())
 		fail(resp.ErrorKind, resp.ErrorDetail)
 	case OriginSetup:
-		logs.log("Failed to create SBF VM: " + resp.ErrorDetail)
-		logs.log("Program " + pid + " failed: " + solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure).Error())
+		logs.Log("Failed to create SBF VM: " + resp.ErrorDetail)
+		logs.Log("Program " + pid + " failed: " + solana.NewInstructionError(solana.ProgramEnvironmentSetupFailure).Error())
 		fail(resp.ErrorKind, resp.ErrorDetail)
 	default:
 		consumed := resp.ComputeUnits - min(resp.ComputeUnits, heapCost)
-		logs.log(fmt.Sprintf("Program %s consumed %d of %d compute units", pid, consumed, p.Request.ComputeBudget))
+		logs.Log(fmt.Sprintf("Program %s consumed %d of %d compute units", pid, consumed, p.Request.ComputeBudget))
 		if resp.ReturnData != nil && len(resp.ReturnData.Data) > 0 {
-			logs.log("Program return: " + pid + " " + base64.StdEncoding.EncodeToString(resp.ReturnData.Data))
+			logs.Log("Program return: " + pid + " " + base64.StdEncoding.EncodeToString(resp.ReturnData.Data))
 		}
 		switch {
 		case resp.Origin == OriginVM || resp.Origin == OriginSyscall:
@@ -130,24 +130,24 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 				res.ComputeUnits = p.Request.ComputeBudget // deplete_cu_meter_on_vm_failure
 			}
 			text := failureText(resp)
-			logs.log("Program " + pid + " failed: " + text)
+			logs.Log("Program " + pid + " failed: " + text)
 			fail(resp.ErrorKind, text)
 		case resp.Status == StatusOK && resp.ExitCode != 0:
 			ierr := solana.InstructionErrorFromReturn(resp.ExitCode)
-			logs.log("Program " + pid + " failed: " + ierr.Error())
+			logs.Log("Program " + pid + " failed: " + ierr.Error())
 			fail(ierr.Kind, ierr.Error())
 		case resp.Origin == OriginDeserialize:
 			ierr := solana.NewInstructionError(resp.ErrorKind)
-			logs.log("Program " + pid + " failed: " + ierr.Error())
+			logs.Log("Program " + pid + " failed: " + ierr.Error())
 			fail(resp.ErrorKind, ierr.Error())
 		default:
-			logs.log("Program " + pid + " success")
+			logs.Log("Program " + pid + " success")
 			if resp.Origin == OriginBalance {
 				fail(resp.ErrorKind, solana.NewInstructionError(resp.ErrorKind).Error())
 			}
 		}
 	}
-	res.Logs = logs.msgs
+	res.Logs = logs.Logs
 	if resp.ReturnData != nil && len(resp.ReturnData.Data) > 0 {
 		res.ReturnData = &runners.ReturnData{ProgramID: solana.PublicKey(resp.ReturnData.ProgramID).String(), Data: resp.ReturnData.Data}
 	}
@@ -171,43 +171,6 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 		res.Diff = solana.ComputeDiff(p.Accounts, post)
 	}
 	return res, nil
-}
-
-// collector continues the guest's log collector (same 10,000-byte budget, one "Log
-// truncated" marker) for the lines the host adds.
-type collector struct {
-	msgs      []string
-	bytes     int
-	truncated bool
-}
-
-const logBytesLimit = 10_000
-
-func newCollector(guest []string) *collector {
-	c := &collector{msgs: []string{}}
-	for _, m := range guest {
-		if m == "Log truncated" {
-			c.truncated = true
-			c.msgs = append(c.msgs, m)
-			continue
-		}
-		c.bytes += len(m)
-		c.msgs = append(c.msgs, m)
-	}
-	return c
-}
-
-func (c *collector) log(m string) {
-	n := c.bytes + len(m)
-	if n >= logBytesLimit {
-		if !c.truncated {
-			c.truncated = true
-			c.msgs = append(c.msgs, "Log truncated")
-		}
-		return
-	}
-	c.bytes = n
-	c.msgs = append(c.msgs, m)
 }
 
 // failureText is what Agave prints after "failed: " for a VM or syscall error: the

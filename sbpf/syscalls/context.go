@@ -13,7 +13,7 @@ import (
 )
 
 // LogMessagesBytesLimit is the log collector's byte budget (LOG_MESSAGES_BYTES_LIMIT).
-const LogMessagesBytesLimit = 10 * 1000
+const LogMessagesBytesLimit = solana.LogMessagesBytesLimit
 
 // ReturnData is what the program set with sol_set_return_data.
 type ReturnData struct {
@@ -36,8 +36,8 @@ type InvokeContext struct {
 	// StackHeight is the instruction stack height sol_get_stack_height reports (1 for a
 	// top-level instruction).
 	StackHeight uint64
-	// Logs is the log collector's content.
-	Logs []string
+	// LogCollector holds the logs (Logs) under Agave's byte budget; Log appends to it.
+	solana.LogCollector
 	// ReturnData is the transaction's return data.
 	ReturnData ReturnData
 	// HeapSize is the heap length the bump allocator hands out (32 KiB by default).
@@ -45,8 +45,6 @@ type InvokeContext struct {
 
 	remaining    uint64
 	syscallUnits uint64
-	logBytes     int
-	logTruncated bool
 	allocPos     uint64
 }
 
@@ -93,22 +91,6 @@ func (c *InvokeContext) ConsumeChecked(units uint64) error {
 		return solana.NewInstructionError(solana.ComputationalBudgetExceeded)
 	}
 	return nil
-}
-
-// Log appends a message to the log collector (ic_logger_msg!). Once the messages would
-// reach LogMessagesBytesLimit bytes, a single "Log truncated" replaces everything that
-// follows.
-func (c *InvokeContext) Log(msg string) {
-	n := c.logBytes + len(msg)
-	if n >= LogMessagesBytesLimit {
-		if !c.logTruncated {
-			c.logTruncated = true
-			c.Logs = append(c.Logs, "Log truncated")
-		}
-		return
-	}
-	c.logBytes = n
-	c.Logs = append(c.Logs, msg)
 }
 
 // ProgramLog is stable_log::program_log: "Program log: <msg>".
