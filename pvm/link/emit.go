@@ -275,6 +275,7 @@ func (l *linker) emit(entries []target, importIdx []uint32) (*pvm.Program, int, 
 			return nil, 0, errf(ErrLayout, "internal error: block at %s+0x%x does not follow a terminator", b.sec.name, b.sec.code.ops[b.first].off)
 		}
 	}
+	l.pcs = pcs
 	var jt []uint32
 	for _, b := range l.blocks {
 		b.pcVal = pcs[b.firstEmit]

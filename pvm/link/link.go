@@ -59,6 +59,8 @@ type Result struct {
 	Exports []Export // dispatch-table entries first (pc 0, 5, …), then other exports by block pc
 	Imports []Import
 	Stats   Stats
+	// Symbols are the program's functions with their code ranges, sorted by PC.
+	Symbols []Symbol
 }
 
 // Blob returns the JAM standard program bytes.
@@ -110,6 +112,7 @@ type linker struct {
 	blockAt  map[*section]map[int]int // section -> op index -> block
 	slotOf   []int                    // block -> jump-table slot or -1
 	codeRefs []codeRef
+	pcs      []uint32 // pc of each emitted instruction, then the code length (after emit)
 }
 
 type codeRef struct {
@@ -671,6 +674,7 @@ func (l *linker) link() (*Result, *Error) {
 	stats.Blocks = len(l.blocks)
 	stats.ROSize, stats.RWSize, stats.RWImage, stats.StackSize = l.roSize, l.rwSize, len(rw), stack
 	res.Stats = stats
+	res.Symbols = l.symbols(l.pcs)
 	return res, nil
 }
 
