@@ -34,6 +34,7 @@ func FromCase(c *runners.Case) (*Prepared, error) {
 	}
 	cfg := syscalls.Config()
 	q := &Request{
+		LogBytes:      uint16(len(invokeLine(ix.ProgramID.String()))),
 		Flags:         FlagMaskRentEpoch | FlagCheckAligned,
 		ComputeBudget: c.ComputeBudget,
 		HeapSize:      solana.DefaultHeapSize,
@@ -101,7 +102,8 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 		InstructionCount: resp.InstructionCount,
 		Diff:             runners.StateDiff{},
 	}
-	logs := solana.ResumeLogCollector(resp.Logs)
+	// The host logs the invoke line (the service's collector started with its bytes spent).
+	logs := solana.ResumeLogCollector(append([]string{invokeLine(pid)}, resp.Logs...))
 	fail := func(kind, detail string) {
 		res.Status = runners.StatusFailure
 		k := kind
@@ -172,6 +174,9 @@ func (p *Prepared) Result(c *runners.Case, runner string, resp *Response) (*runn
 	}
 	return res, nil
 }
+
+// invokeLine is the first line Agave logs for a top-level instruction.
+func invokeLine(pid string) string { return "Program " + pid + " invoke [1]" }
 
 // failureText is what Agave prints after "failed: " for a VM or syscall error: the
 // Display of the EbpfError, or of the error the syscall returned.

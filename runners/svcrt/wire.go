@@ -8,7 +8,7 @@
 //
 //	Request:
 //	  "SVQ1" | flags u32 | compute_budget u64 | heap_size u64 | max_call_depth u32 |
-//	  stack_frame_size u32 | min_version u8 | max_version u8 | reserved u16 (0) |
+//	  stack_frame_size u32 | min_version u8 | max_version u8 | log_bytes u16 |
 //	  program_id [32] | n_accounts u32 | account* | instruction_data bytes |
 //	  n_sysvars u32 | (kind u32, value bytes)* | program_elf bytes
 //	  account = dup_of u8 (0xFF: new; else index of the first occurrence) | flags u8
@@ -16,6 +16,8 @@
 //	            lamports u64 | rent_epoch u64 | data bytes
 //	  flags: 1 mask rent_epoch, 2 stack frame gaps, 4 check_aligned, 8 reject broken ELFs,
 //	         16 optimize_rodata
+//	  log_bytes: bytes of the log lines the host logged before the service runs (its
+//	         "Program <id> invoke [1]"); the service's log collector starts with them spent
 //
 //	Response:
 //	  "SVR1" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
@@ -26,6 +28,8 @@
 //	  has_return_data u8 [program_id [32] | data bytes] |
 //	  n_changed u32 | (index u32 | mask u8 (1 lamports, 2 data, 4 owner) | lamports u64 |
 //	  owner [32] | [data bytes when mask&2])* | n_logs u32 | log bytes*
+//	  (the logs are the lines logged while the service ran; the host adds its own lines
+//	  before and after them)
 //
 // Every decoder here rejects truncated or trailing bytes with a *WireError; nothing
 // allocates more than the input can describe.
@@ -96,11 +100,14 @@ type Request struct {
 	ComputeBudget, HeapSize uint64
 	MaxCallDepth, FrameSize uint32
 	MinVersion, MaxVersion  uint8
-	ProgramID               [32]byte
-	Accounts                []Account
-	InstructionData         []byte
-	Sysvars                 []Sysvar
-	Program                 []byte
+	// LogBytes is the log budget the host already spent before the service runs (the
+	// length of its "Program <id> invoke [1]" line).
+	LogBytes        uint16
+	ProgramID       [32]byte
+	Accounts        []Account
+	InstructionData []byte
+	Sysvars         []Sysvar
+	Program         []byte
 }
 
 // Account is one instruction account. For a duplicate (DupOf != NotDuplicate) only the
@@ -206,7 +213,7 @@ func (q *Request) Encode() ([]byte, error) {
 	w.u32(q.FrameSize)
 	w.u8(q.MinVersion)
 	w.u8(q.MaxVersion)
-	w.u16(0)
+	w.u16(q.LogBytes)
 	w.raw(q.ProgramID[:])
 	if len(q.Accounts) > math.MaxUint32 {
 		return nil, ErrTooLarge
@@ -399,9 +406,7 @@ func DecodeRequest(b []byte) (*Request, error) {
 	q.FrameSize = r.u32("stack frame size")
 	q.MinVersion = r.u8("min version")
 	q.MaxVersion = r.u8("max version")
-	if r.u16("reserved") != 0 {
-		r.fail("reserved bytes not zero")
-	}
+	q.LogBytes = r.u16("log bytes")
 	q.ProgramID = r.key("program id")
 	n := r.count("account count", 2)
 	for i := 0; i < n && r.err == nil; i++ {

@@ -13,7 +13,7 @@ import (
 func sampleRequest(r *rand.Rand) *svcrt.Request {
 	q := &svcrt.Request{
 		Flags: uint32(r.Intn(32)), ComputeBudget: r.Uint64(), HeapSize: 32 << 10, MaxCallDepth: 64, FrameSize: 4096,
-		MinVersion: 0, MaxVersion: 3, InstructionData: randBytes(r, r.Intn(40)), Program: randBytes(r, r.Intn(300)),
+		MinVersion: 0, MaxVersion: 3, LogBytes: uint16(r.Intn(1 << 16)), InstructionData: randBytes(r, r.Intn(40)), Program: randBytes(r, r.Intn(300)),
 	}
 	r.Read(q.ProgramID[:])
 	n := r.Intn(5)
@@ -51,6 +51,7 @@ var _ = Describe("the wire format", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(b2).To(Equal(b))
 			Expect(back.ProgramID).To(Equal(q.ProgramID))
+			Expect(back.LogBytes).To(Equal(q.LogBytes))
 			Expect(back.Accounts).To(HaveLen(len(q.Accounts)))
 		}
 	})

@@ -22,16 +22,32 @@ void svc_arena_reset(void) {
 
 /* ---------------------------------------------------------------- freestanding helpers */
 
+/* Word-at-a-time: on the PVM every instruction is gas. The last (n mod 8) bytes are
+ * covered by one more 8-byte copy ending at the last byte, loaded before anything is
+ * stored, so that a forward-overlapping svc_memmove through here stays correct. */
 void *svc_memcpy(void *d, const void *s, size_t n) {
   uint8_t *dp = d;
   const uint8_t *sp = s;
-  while (n >= 8) {
-    uint64_t v;
-    __builtin_memcpy(&v, sp, 8);
-    __builtin_memcpy(dp, &v, 8);
-    dp += 8, sp += 8, n -= 8;
+  if (n >= 8) {
+    uint64_t last = svc_rd64(sp + n - 8);
+    uint8_t *dlast = dp + n - 8;
+    for (; n >= 32; dp += 32, sp += 32, n -= 32) {
+      uint64_t a = svc_rd64(sp), b = svc_rd64(sp + 8), e = svc_rd64(sp + 16), f = svc_rd64(sp + 24);
+      svc_wr64(dp, a), svc_wr64(dp + 8, b), svc_wr64(dp + 16, e), svc_wr64(dp + 24, f);
+    }
+    for (; n >= 8; dp += 8, sp += 8, n -= 8) svc_wr64(dp, svc_rd64(sp));
+    svc_wr64(dlast, last);
+    return d;
   }
-  while (n--) *dp++ = *sp++;
+  if (n >= 4) { /* two overlapping words cover 4..7 bytes */
+    uint32_t a = svc_rd32(sp), b = svc_rd32(sp + n - 4);
+    svc_wr32(dp, a), svc_wr32(dp + n - 4, b);
+    return d;
+  }
+  if (n) { /* 1..3 bytes: first, middle, last */
+    uint8_t a = sp[0], b = sp[n >> 1], e = sp[n - 1];
+    dp[0] = a, dp[n >> 1] = b, dp[n - 1] = e;
+  }
   return d;
 }
 
@@ -40,6 +56,8 @@ void *svc_memmove(void *d, const void *s, size_t n) {
   const uint8_t *sp = s;
   if (dp == sp || n == 0) return d;
   if (dp < sp || dp >= sp + n) return svc_memcpy(d, s, n);
+  /* dst above src, overlapping: backwards */
+  while (n >= 8) n -= 8, svc_wr64(dp + n, svc_rd64(sp + n));
   while (n--) dp[n] = sp[n];
   return d;
 }
@@ -47,17 +65,23 @@ void *svc_memmove(void *d, const void *s, size_t n) {
 void *svc_memset(void *d, int v, size_t n) {
   uint8_t *dp = d;
   uint64_t w = (uint8_t)v * 0x0101010101010101ull;
-  while (n >= 8) {
-    __builtin_memcpy(dp, &w, 8);
-    dp += 8, n -= 8;
+  if (n >= 8) {
+    svc_wr64(dp + n - 8, w);
+    for (; n >= 8; dp += 8, n -= 8) svc_wr64(dp, w);
+    return d;
   }
   while (n--) *dp++ = (uint8_t)v;
   return d;
 }
 
+/* Word-at-a-time until the first differing word, then bytewise inside it: the result is
+ * the difference of the first differing bytes, as sol_memcmp_ needs. */
 int svc_memcmp(const void *a, const void *b, size_t n) {
   const uint8_t *x = a, *y = b;
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    if (svc_rd64(x + i) != svc_rd64(y + i)) break;
+  for (; i < n; i++)
     if (x[i] != y[i]) return (int)x[i] - (int)y[i];
   return 0;
 }
@@ -211,27 +235,30 @@ int svc_consume(svc_ctx *c, uint64_t amount) {
 
 /* ---------------------------------------------------------------- logs */
 
+/* Each entry keeps its line in the response's wire form (u32 length ++ bytes), so that
+ * encoding the response copies it with one svc_memcpy. */
 typedef struct svc_logent {
   struct svc_logent *next;
-  uint32_t len;
-  char msg[];
+  uint8_t wire[]; /* u32 length, then the message */
 } svc_logent;
 
 static svc_logent *svc_logs_head, **svc_logs_tail = &svc_logs_head;
 static uint32_t svc_nlogs;
-static uint64_t svc_log_bytes;
+static uint64_t svc_log_bytes;      /* message bytes counted against the budget */
+static uint64_t svc_log_wire_total; /* sum of the entries' wire sizes */
 static int svc_log_truncated;
 
 #define SVC_LOG_BYTES_LIMIT 10000u /* Agave LogCollector default */
 
 static void svc_log_push(const char *msg, size_t len) {
-  svc_logent *e = svc_alloc(sizeof(svc_logent) + len);
+  svc_logent *e = svc_alloc(sizeof(svc_logent) + 4 + len);
   if (!e) return;
-  e->len = (uint32_t)len;
-  svc_memcpy(e->msg, msg, len);
+  svc_wr32(e->wire, (uint32_t)len);
+  svc_memcpy(e->wire + 4, msg, len);
   *svc_logs_tail = e;
   svc_logs_tail = &e->next;
   svc_nlogs++;
+  svc_log_wire_total += 4 + len;
   svc_host_log(msg, len);
 }
 
@@ -250,18 +277,23 @@ void svc_log(svc_ctx *c, const char *msg, size_t len) {
 }
 
 uint32_t svc_log_count(void) { return svc_nlogs; }
+uint64_t svc_log_wire_size(void) { return svc_log_wire_total; }
 void *svc_log_first(void) { return svc_logs_head; }
-void *svc_log_next(void *e, const char **msg, uint32_t *len) {
+/* The entry's wire form (u32 length ++ message) and its size; returns the next entry. */
+void *svc_log_next(void *e, const uint8_t **wire, uint32_t *size) {
   svc_logent *l = e;
-  *msg = l->msg;
-  *len = l->len;
+  *wire = l->wire;
+  *size = 4 + svc_rd32(l->wire);
   return l->next;
 }
-void svc_logs_reset(void) {
+/* Starts an empty log whose budget already holds the bytes of the lines the host logged
+ * before the service ran ("Program <id> invoke [1]"), as one Agave collector would. */
+void svc_logs_reset(uint64_t host_bytes) {
   svc_logs_head = 0;
   svc_logs_tail = &svc_logs_head;
   svc_nlogs = 0;
-  svc_log_bytes = 0;
+  svc_log_bytes = host_bytes;
+  svc_log_wire_total = 0;
   svc_log_truncated = 0;
 }
 

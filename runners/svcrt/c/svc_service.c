@@ -2,11 +2,6 @@
  * response encoding: the service's phases around the execution engine. */
 #include "svcrt.h"
 
-uint32_t svc_log_count(void);
-void *svc_log_first(void);
-void *svc_log_next(void *e, const char **msg, uint32_t *len);
-void svc_logs_reset(void);
-
 /* ---------------------------------------------------------------- request decoding */
 
 typedef struct rd {
@@ -57,7 +52,8 @@ static int decode_request(svc_ctx *c, const uint8_t *buf, size_t len) {
   q->stack_frame_size = rd_u32(&r);
   q->min_version = rd_u8(&r);
   q->max_version = rd_u8(&r);
-  if ((rd_u8(&r) | rd_u8(&r))) return bad(c, "reserved");
+  q->log_bytes = rd_u8(&r);
+  q->log_bytes |= (uint16_t)(rd_u8(&r) << 8);
   q->program_id = rd_take(&r, 32);
   q->n_accounts = rd_u32(&r);
   if (r.bad) return bad(c, "truncated header");
@@ -262,63 +258,75 @@ static int deserialize_diff(svc_ctx *c) {
 
 /* ---------------------------------------------------------------- response */
 
-typedef struct wr {
-  uint8_t *p;
-  size_t n, cap;
-} wr;
-
-static void w_put(wr *w, const void *s, size_t n) {
-  if (w->n + n <= w->cap) svc_memcpy(w->p + w->n, s, n);
-  w->n += n;
-}
-static void w_u8(wr *w, uint8_t v) { w_put(w, &v, 1); }
-static void w_u16(wr *w, uint16_t v) { w_put(w, &v, 2); }
-static void w_u32(wr *w, uint32_t v) { w_put(w, &v, 4); }
-static void w_u64(wr *w, uint64_t v) { w_put(w, &v, 8); }
-static void w_bytes(wr *w, const void *s, uint32_t n) {
-  w_u32(w, n);
-  w_put(w, s, n);
-}
-static void w_str16(wr *w, const char *s) {
-  size_t n = s ? svc_strlen(s) : 0;
-  if (n > 0xFFFF) n = 0xFFFF;
-  w_u16(w, (uint16_t)n);
-  w_put(w, s, n);
+static size_t str_len(const char *s, int ok) {
+  size_t n = ok || !s ? 0 : svc_strlen(s);
+  return n > 0xFFFF ? 0xFFFF : n;
 }
 
-static void encode(svc_ctx *c, wr *w, int with_state) {
-  w_u32(w, SVC_RESP_MAGIC);
-  w_u8(w, (uint8_t)c->status);
-  w_u8(w, (uint8_t)c->origin);
-  w_str16(w, c->status == SVC_OK ? "" : c->err_kind);
-  w_str16(w, c->status == SVC_OK ? "" : c->err_detail);
-  w_u64(w, c->exit_code);
-  w_u64(w, c->req.compute_budget - c->remaining);
-  w_u64(w, c->insn_count);
-  for (int i = 0; i < 5; i++) w_u64(w, c->gas_marks[i]);
+/* The exact size of the response encode writes. */
+static size_t response_size(svc_ctx *c, int with_state) {
+  int ok = c->status == SVC_OK;
+  size_t n = 4 + 1 + 1 + 2 + str_len(c->err_kind, ok) + 2 + str_len(c->err_detail, ok) + 8 * 3 + 8 * 5 + 1;
+  if (c->has_return_data) n += 32 + 4 + c->return_len;
+  n += 4;
+  if (with_state)
+    for (uint32_t i = 0; i < n_changes; i++) n += 4 + 1 + 8 + 32 + (changes[i].mask & 2 ? 4 + changes[i].data_len : 0);
+  return n + 4 + svc_log_wire_size();
+}
+
+static uint8_t *put(uint8_t *p, const void *s, size_t n) {
+  svc_memcpy(p, s, n);
+  return p + n;
+}
+static uint8_t *put_str16(uint8_t *p, const char *s, size_t n) {
+  p[0] = (uint8_t)n, p[1] = (uint8_t)(n >> 8);
+  return put(p + 2, s, n);
+}
+
+/* Writes the response into out, which holds response_size(c, with_state) bytes; returns
+ * the end. One pass: the size is known before, so no field is bounds-checked. */
+static uint8_t *encode(svc_ctx *c, uint8_t *p, int with_state) {
+  int ok = c->status == SVC_OK;
+  svc_wr32(p, SVC_RESP_MAGIC);
+  p[4] = (uint8_t)c->status;
+  p[5] = (uint8_t)c->origin;
+  p = put_str16(p + 6, c->err_kind, str_len(c->err_kind, ok));
+  p = put_str16(p, c->err_detail, str_len(c->err_detail, ok));
+  svc_wr64(p, c->exit_code);
+  svc_wr64(p + 8, c->req.compute_budget - c->remaining);
+  svc_wr64(p + 16, c->insn_count);
+  p += 24;
+  for (int i = 0; i < 5; i++, p += 8) svc_wr64(p, c->gas_marks[i]);
   /* return data is reported whether or not the program succeeded, as Agave does */
-  w_u8(w, c->has_return_data);
+  *p++ = c->has_return_data;
   if (c->has_return_data) {
-    w_put(w, c->return_program_id, 32);
-    w_bytes(w, c->return_data, c->return_len);
+    p = put(p, c->return_program_id, 32);
+    svc_wr32(p, c->return_len);
+    p = put(p + 4, c->return_data, c->return_len);
   }
   uint32_t nch = with_state ? n_changes : 0;
-  w_u32(w, nch);
+  svc_wr32(p, nch);
+  p += 4;
   for (uint32_t i = 0; i < nch; i++) {
     svc_change *ch = &changes[i];
-    w_u32(w, ch->index);
-    w_u8(w, ch->mask);
-    w_u64(w, ch->lamports);
-    w_put(w, ch->owner, 32);
-    if (ch->mask & 2) w_bytes(w, ch->data, (uint32_t)ch->data_len);
+    svc_wr32(p, ch->index);
+    p[4] = ch->mask;
+    svc_wr64(p + 5, ch->lamports);
+    p = put(p + 13, ch->owner, 32);
+    if (ch->mask & 2) {
+      svc_wr32(p, (uint32_t)ch->data_len);
+      p = put(p + 4, ch->data, ch->data_len);
+    }
   }
-  w_u32(w, svc_log_count());
-  const char *msg;
-  uint32_t len;
+  svc_wr32(p, svc_log_count());
+  p += 4;
+  const uint8_t *wire;
+  uint32_t size;
   for (void *e = svc_log_first(); e;) {
-    e = svc_log_next(e, &msg, &len);
-    w_bytes(w, msg, len);
+    e = svc_log_next(e, &wire, &size);
+    p = put(p, wire, size);
   }
+  return p;
 }
 
 static svc_ctx the_ctx;
@@ -330,14 +338,13 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
   static int used;
   if (used) svc_memset(c, 0, sizeof *c);
   used = 1;
-  svc_logs_reset();
   changes = 0;
   n_changes = 0;
   c->gas_marks[0] = svc_host_gas();
   int ok = decode_request(c, buf, len) == 0;
+  /* The host logs "Program <id> invoke [1]" itself; the budget starts with its bytes. */
+  svc_logs_reset(ok ? c->req.log_bytes : 0);
   if (ok) {
-    char line[80];
-    svc_log(c, line, svc_format_invoke(line, c->req.program_id));
     c->remaining = c->req.compute_budget;
     ok = svc_engine_load(c, c->req.elf, c->req.elf_len) == 0;
     if (!ok) c->origin = SVC_ORIGIN_LOAD;
@@ -365,26 +372,20 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
   c->gas_marks[4] = svc_host_gas();
   if (ok) c->status = SVC_OK;
 
-  /* Size first, then write: the response never overflows its buffer. */
-  wr w = {0, 0, 0};
-  encode(c, &w, ok);
-  size_t need = w.n;
+  size_t need = response_size(c, ok);
   uint8_t *out = svc_alloc(need);
   if (!out) {
     /* Not even room for the answer: drop the state and logs, keep the verdict. */
-    svc_logs_reset();
+    svc_logs_reset(0);
     c->status = SVC_FAULT;
     c->err_kind = "ServiceArenaExhausted";
     c->err_detail[0] = 0;
+    c->has_return_data = 0;
     static uint8_t small[256];
-    w = (wr){small, 0, sizeof small};
-    encode(c, &w, 0);
-    *out_len = w.n;
+    *out_len = (size_t)(encode(c, small, 0) - small);
     return small;
   }
-  w = (wr){out, 0, need};
-  encode(c, &w, ok);
-  *out_len = w.n;
+  *out_len = (size_t)(encode(c, out, ok) - out);
   return out;
 }
 

@@ -689,13 +689,4 @@ int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) 
   return rc;
 }
 
-/* "Program <base58 id> invoke [1]" into buf (>= 80 bytes); returns its length. */
-size_t svc_format_invoke(char *buf, const uint8_t id[32]) {
-  sb b = {buf, 0, 80};
-  sb_cstr(&b, "Program ");
-  sb_base58(&b, id);
-  sb_cstr(&b, " invoke [1]");
-  return b.n;
-}
-
 const char *svc_syscall_name(int idx) { return table[idx].name; }

@@ -21,7 +21,10 @@
  *   heap_size       u64   (bytes; Agave default 32 KiB)
  *   max_call_depth  u32   (64)
  *   stack_frame_size u32  (4096)
- *   min_version u8, max_version u8 (Config.enabled_sbpf_versions), reserved u16 (0)
+ *   min_version u8, max_version u8 (Config.enabled_sbpf_versions)
+ *   log_bytes     u16   bytes of the log lines the host logged before the service runs (its
+ *                       "Program <id> invoke [1]"): the service's collector starts with them
+ *                       counted against the 10,000-byte budget
  *   program_id      32
  *   n_accounts      u32   (instruction accounts, in order)
  *   account[i]:
@@ -56,8 +59,9 @@
  *                mask u8 (bit0 lamports, bit1 data, bit2 owner)
  *                lamports u64 (new), owner 32 (new), data bytes (new, only when bit1)
  *   n_logs       u32 (logs also go out through the JIP-1 log host call as they happen)
- *   log[i]:      bytes — the first is "Program <id> invoke [1]"; the host appends the
- *                consumed/return/success/failed lines with the same 10,000-byte budget
+ *   log[i]:      bytes — the lines logged while the service ran; the host puts its
+ *                "Program <id> invoke [1]" before them and appends the consumed/return/
+ *                success/failed lines, all under one 10,000-byte budget
  * ---------------------------------------------------------------------------------------
  */
 #ifndef SVCRT_H
@@ -133,6 +137,7 @@ typedef struct svc_request {
   uint64_t compute_budget, heap_size;
   uint32_t max_call_depth, stack_frame_size;
   uint8_t min_version, max_version;
+  uint16_t log_bytes;
   const uint8_t *program_id;
   uint32_t n_accounts;
   svc_account *accounts;
@@ -211,6 +216,11 @@ int svc_consume(svc_ctx *c, uint64_t amount);
 
 /* --- logs (JIP-1 log host call + response) --- */
 void svc_log(svc_ctx *c, const char *msg, size_t len);
+void svc_logs_reset(uint64_t host_bytes);
+uint32_t svc_log_count(void);
+uint64_t svc_log_wire_size(void);
+void *svc_log_first(void);
+void *svc_log_next(void *e, const uint8_t **wire, uint32_t *size);
 
 /* --- syscalls --- */
 /* Looks up a syscall by its murmur3 key; returns its index or -1. */
@@ -226,8 +236,6 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len);
  * c->remaining and counts instructions into c->insn_count. 0 = returned (c->exit_code = r0),
  * -1 = error recorded in c. */
 int svc_engine_execute(svc_ctx *c);
-
-size_t svc_format_invoke(char *buf, const uint8_t id[32]);
 
 /* --- the service --- */
 /* Decodes the request in buf, runs everything, writes the response into a buffer from the
