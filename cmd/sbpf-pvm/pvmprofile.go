@@ -23,11 +23,12 @@ import (
 )
 
 var pprofOpts struct {
-	runner  string
-	profile string
-	opt     int
-	root    string
-	top     int
+	runner   string
+	profile  string
+	opt      int
+	root     string
+	top      int
+	annotate string
 }
 
 var pprofCmd = &cobra.Command{
@@ -50,6 +51,7 @@ func init() {
 	f.IntVar(&pprofOpts.opt, "opt", int(transpiled.DefaultOpt), "optimisation level of the translated program (transpiled)")
 	f.StringVar(&pprofOpts.root, "root", ".", "repository root holding runners/svcrt/c and the engines' C sources")
 	f.IntVar(&pprofOpts.top, "top", 25, "functions listed per phase")
+	f.StringVar(&pprofOpts.annotate, "annotate", "", "also list every instruction of this function with how often it ran")
 	pvmCmd.AddCommand(pprofCmd)
 }
 
@@ -100,6 +102,7 @@ func pprofRun(cmd *cobra.Command, args []string) error {
 		per[i] = map[string]*cost{}
 	}
 	phase := 0
+	hits := map[uint32]int64{} // executions per pc, for --annotate
 	var ex pvm.Exit
 	for {
 		pc, gas := m.PC, m.Gas
@@ -120,6 +123,7 @@ func pprofRun(cmd *cobra.Command, args []string) error {
 		}
 		k.insns++
 		k.gas += gas - m.Gas
+		hits[pc]++
 		if isGas && phase < len(per)-1 {
 			phase++
 		}
@@ -155,7 +159,32 @@ func pprofRun(cmd *cobra.Command, args []string) error {
 	}
 	fmt.Fprintf(w, "\n== all phases\n")
 	pprofTable(w, total, pprofOpts.top, func(k *cost) (int64, int64) { return k.insns, k.gas })
+	if pprofOpts.annotate != "" {
+		pprofAnnotate(w, d, res.Symbols, pprofOpts.annotate, hits)
+	}
 	return nil
+}
+
+// pprofAnnotate lists the instructions of function name with their execution counts.
+func pprofAnnotate(w io.Writer, d *pvm.Decoded, syms []link.Symbol, name string, hits map[uint32]int64) {
+	for _, s := range syms {
+		if s.Name != name {
+			continue
+		}
+		fmt.Fprintf(w, "\n== %s [%d, %d)\n", name, s.PC, s.End)
+		for _, in := range d.Instructions() {
+			if in.PC < s.PC || in.PC >= s.End {
+				continue
+			}
+			mark := " "
+			if in.BlockStart {
+				mark = ">"
+			}
+			fmt.Fprintf(w, "%8d %s%6d  %v\n", hits[in.PC], mark, in.PC, in.Inst)
+		}
+		return
+	}
+	fmt.Fprintf(w, "\nno function %q in the symbol map\n", name)
 }
 
 func pprofTable[T any](w io.Writer, m map[string]T, top int, get func(T) (int64, int64)) {

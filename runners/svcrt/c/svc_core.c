@@ -250,31 +250,36 @@ static int svc_log_truncated;
 
 #define SVC_LOG_BYTES_LIMIT 10000u /* Agave LogCollector default */
 
-static void svc_log_push(const char *msg, size_t len) {
+/* Appends the line a ++ b (built in place: no intermediate buffer). */
+static void svc_log_push(const char *a, size_t na, const char *b, size_t nb) {
+  size_t len = na + nb;
   svc_logent *e = svc_alloc(sizeof(svc_logent) + 4 + len);
   if (!e) return;
   svc_wr32(e->wire, (uint32_t)len);
-  svc_memcpy(e->wire + 4, msg, len);
+  svc_memcpy(e->wire + 4, a, na);
+  svc_memcpy(e->wire + 4 + na, b, nb);
   *svc_logs_tail = e;
   svc_logs_tail = &e->next;
   svc_nlogs++;
   svc_log_wire_total += 4 + len;
-  svc_host_log(msg, len);
+  svc_host_log((const char *)e->wire + 4, len);
 }
 
-void svc_log(svc_ctx *c, const char *msg, size_t len) {
+void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb) {
   (void)c;
-  uint64_t written = svc_log_bytes + len;
+  uint64_t written = svc_log_bytes + na + nb;
   if (written >= SVC_LOG_BYTES_LIMIT) {
     if (!svc_log_truncated) {
       svc_log_truncated = 1;
-      svc_log_push("Log truncated", 13);
+      svc_log_push("Log truncated", 13, 0, 0);
     }
     return;
   }
   svc_log_bytes = written;
-  svc_log_push(msg, len);
+  svc_log_push(a, na, b, nb);
 }
+
+void svc_log(svc_ctx *c, const char *msg, size_t len) { svc_log2(c, msg, len, 0, 0); }
 
 uint32_t svc_log_count(void) { return svc_nlogs; }
 uint64_t svc_log_wire_size(void) { return svc_log_wire_total; }

@@ -4,59 +4,33 @@
 
 /* ---------------------------------------------------------------- request decoding */
 
-typedef struct rd {
-  const uint8_t *p, *end;
-  int bad;
-} rd;
-
-static const uint8_t *rd_take(rd *r, uint64_t n) {
-  if (r->bad || (uint64_t)(r->end - r->p) < n) {
-    r->bad = 1;
-    return 0;
-  }
-  const uint8_t *q = r->p;
-  r->p += n;
-  return q;
-}
-static uint8_t rd_u8(rd *r) {
-  const uint8_t *q = rd_take(r, 1);
-  return q ? *q : 0;
-}
-static uint32_t rd_u32(rd *r) {
-  const uint8_t *q = rd_take(r, 4);
-  return q ? svc_rd32(q) : 0;
-}
-static uint64_t rd_u64(rd *r) {
-  const uint8_t *q = rd_take(r, 8);
-  return q ? svc_rd64(q) : 0;
-}
-static const uint8_t *rd_bytes(rd *r, uint32_t *len) {
-  *len = rd_u32(r);
-  return rd_take(r, *len);
-}
-
 static int bad(svc_ctx *c, const char *why) {
   svc_fail(c, "MalformedRequest", why);
   c->status = SVC_BAD_REQUEST;
   return -1;
 }
 
-static int decode_request(svc_ctx *c, const uint8_t *buf, size_t len) {
-  rd r = {buf, buf + len, 0};
+/* Fixed-size parts are bounds-checked once and read at fixed offsets: decoding is paid for
+ * in PVM gas on every invocation. */
+#define REQ_HEADER 72u /* magic .. n_accounts */
+#define REQ_ACCOUNT 84u /* key, owner, lamports, rent_epoch, data length */
+
+static int decode_request(svc_ctx *c, const uint8_t *p, size_t len) {
+  const uint8_t *end = p + len;
   svc_request *q = &c->req;
-  if (rd_u32(&r) != SVC_REQ_MAGIC) return bad(c, "bad magic");
-  q->flags = rd_u32(&r);
-  q->compute_budget = rd_u64(&r);
-  q->heap_size = rd_u64(&r);
-  q->max_call_depth = rd_u32(&r);
-  q->stack_frame_size = rd_u32(&r);
-  q->min_version = rd_u8(&r);
-  q->max_version = rd_u8(&r);
-  q->log_bytes = rd_u8(&r);
-  q->log_bytes |= (uint16_t)(rd_u8(&r) << 8);
-  q->program_id = rd_take(&r, 32);
-  q->n_accounts = rd_u32(&r);
-  if (r.bad) return bad(c, "truncated header");
+  if (len < 4 || svc_rd32(p) != SVC_REQ_MAGIC) return bad(c, "bad magic");
+  if (len < REQ_HEADER) return bad(c, "truncated header");
+  q->flags = svc_rd32(p + 4);
+  q->compute_budget = svc_rd64(p + 8);
+  q->heap_size = svc_rd64(p + 16);
+  q->max_call_depth = svc_rd32(p + 24);
+  q->stack_frame_size = svc_rd32(p + 28);
+  q->min_version = p[32];
+  q->max_version = p[33];
+  q->log_bytes = (uint16_t)(p[34] | p[35] << 8);
+  q->program_id = p + 36;
+  q->n_accounts = svc_rd32(p + 68);
+  p += REQ_HEADER;
   if (q->max_call_depth == 0 || q->max_call_depth > 1024) return bad(c, "max_call_depth out of range");
   if (q->stack_frame_size == 0 || q->stack_frame_size > (1u << 20) || (q->stack_frame_size & (q->stack_frame_size - 1)))
     return bad(c, "stack_frame_size must be a power of two up to 1 MiB");
@@ -66,35 +40,55 @@ static int decode_request(svc_ctx *c, const uint8_t *buf, size_t len) {
   if (!q->accounts) return bad(c, "arena exhausted");
   for (uint32_t i = 0; i < q->n_accounts; i++) {
     svc_account *a = &q->accounts[i];
-    a->dup_of = rd_u8(&r);
-    uint8_t f = rd_u8(&r);
+    if (end - p < 2) return bad(c, "truncated account");
+    a->dup_of = p[0];
+    uint8_t f = p[1];
+    p += 2;
     if (f > 7) return bad(c, "unknown account flag bits");
     a->signer = f & 1, a->writable = (f >> 1) & 1, a->executable = (f >> 2) & 1;
     if (a->dup_of != 0xFF) {
       if (a->dup_of >= i || q->accounts[a->dup_of].dup_of != 0xFF) return bad(c, "duplicate refers to a later or duplicate account");
       continue;
     }
-    a->key = rd_take(&r, 32);
-    a->owner = rd_take(&r, 32);
-    a->lamports = rd_u64(&r);
-    a->rent_epoch = rd_u64(&r);
-    a->data = rd_bytes(&r, &a->data_len);
-    if (r.bad) return bad(c, "truncated account");
+    if ((size_t)(end - p) < REQ_ACCOUNT) return bad(c, "truncated account");
+    a->key = p;
+    a->owner = p + 32;
+    a->lamports = svc_rd64(p + 64);
+    a->rent_epoch = svc_rd64(p + 72);
+    a->data_len = svc_rd32(p + 80);
+    p += REQ_ACCOUNT;
+    if (a->data_len > (size_t)(end - p)) return bad(c, "truncated account");
+    a->data = p;
+    p += a->data_len;
     if (a->data_len > MAX_PERMITTED_DATA_LENGTH) return bad(c, "account data above 10 MiB");
   }
-  q->ix_data = rd_bytes(&r, &q->ix_len);
-  q->n_sysvars = rd_u32(&r);
-  if (r.bad) return bad(c, "truncated instruction data");
+  if (end - p < 4) return bad(c, "truncated instruction data");
+  q->ix_len = svc_rd32(p);
+  p += 4;
+  if (q->ix_len > (size_t)(end - p) || (size_t)(end - p) - q->ix_len < 4) return bad(c, "truncated instruction data");
+  q->ix_data = p;
+  p += q->ix_len;
+  q->n_sysvars = svc_rd32(p);
+  p += 4;
   if (q->n_sysvars > 64) return bad(c, "too many sysvars");
   q->sysvars = svc_alloc(sizeof(svc_sysvar) * (q->n_sysvars ? q->n_sysvars : 1));
   if (!q->sysvars) return bad(c, "arena exhausted");
   for (uint32_t i = 0; i < q->n_sysvars; i++) {
-    q->sysvars[i].kind = rd_u32(&r);
-    q->sysvars[i].value = rd_bytes(&r, &q->sysvars[i].len);
+    svc_sysvar *v = &q->sysvars[i];
+    if (end - p < 8) return bad(c, "truncated sysvars or program");
+    v->kind = svc_rd32(p);
+    v->len = svc_rd32(p + 4);
+    p += 8;
+    if (v->len > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
+    v->value = p;
+    p += v->len;
   }
-  q->elf = rd_bytes(&r, &q->elf_len);
-  if (r.bad) return bad(c, "truncated sysvars or program");
-  if (r.p != r.end) return bad(c, "trailing bytes");
+  if (end - p < 4) return bad(c, "truncated sysvars or program");
+  q->elf_len = svc_rd32(p);
+  p += 4;
+  if (q->elf_len > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
+  q->elf = p;
+  if (p + q->elf_len != end) return bad(c, "trailing bytes");
   return 0;
 }
 
@@ -133,9 +127,9 @@ static int serialize_input(svc_ctx *c) {
     m[o++] = a->writable;
     m[o++] = a->executable;
     o += 4;
-    svc_memcpy(m + o, a->key, 32), o += 32;
+    svc_copy32(m + o, a->key), o += 32;
     a->off_owner = o;
-    svc_memcpy(m + o, a->owner, 32), o += 32;
+    svc_copy32(m + o, a->owner), o += 32;
     a->off_lamports = o;
     svc_wr64(m + o, a->lamports), o += 8;
     a->off_data_len = o;
@@ -147,7 +141,7 @@ static int serialize_input(svc_ctx *c) {
   }
   svc_wr64(m + o, q->ix_len), o += 8;
   svc_memcpy(m + o, q->ix_data, q->ix_len), o += q->ix_len;
-  svc_memcpy(m + o, q->program_id, 32), o += 32;
+  svc_copy32(m + o, q->program_id), o += 32;
   c->input = m;
   c->input_len = size;
   c->regions[4] = (svc_region){m, MM_INPUT_START, size, 1, 63};
@@ -210,7 +204,7 @@ static int deserialize_diff(svc_ctx *c) {
   for (uint32_t i = 0; i < q->n_accounts; i++) {
     svc_account *a = &q->accounts[i];
     if (a->dup_of != 0xFF) continue;
-    int owned = svc_memcmp(a->owner, q->program_id, 32) == 0;
+    int owned = svc_eq32(a->owner, q->program_id);
     const uint8_t *owner = c->input + a->off_owner;
     uint64_t lamports = svc_rd64(c->input + a->off_lamports);
     svc_change ch = {i, 0, a->lamports, a->owner, a->data, a->data_len};
@@ -236,7 +230,7 @@ static int deserialize_diff(svc_ctx *c) {
       resize_delta += (int64_t)post_len - (int64_t)a->data_len;
       if (!same) ch.data = data, ch.data_len = post_len, ch.mask |= 2;
     }
-    if (svc_memcmp(owner, a->owner, 32) != 0) {
+    if (!svc_eq32(owner, a->owner)) {
       if (!owned || !a->writable || !is_zeroed(ch.data, ch.data_len)) return svc_fail(c, "ModifiedProgramId", 0);
       ch.owner = owner;
       ch.mask |= 4;
@@ -300,7 +294,8 @@ static uint8_t *encode(svc_ctx *c, uint8_t *p, int with_state) {
   /* return data is reported whether or not the program succeeded, as Agave does */
   *p++ = c->has_return_data;
   if (c->has_return_data) {
-    p = put(p, c->return_program_id, 32);
+    svc_copy32(p, c->return_program_id);
+    p += 32;
     svc_wr32(p, c->return_len);
     p = put(p + 4, c->return_data, c->return_len);
   }
@@ -312,7 +307,8 @@ static uint8_t *encode(svc_ctx *c, uint8_t *p, int with_state) {
     svc_wr32(p, ch->index);
     p[4] = ch->mask;
     svc_wr64(p + 5, ch->lamports);
-    p = put(p + 13, ch->owner, 32);
+    svc_copy32(p + 13, ch->owner);
+    p += 45;
     if (ch->mask & 2) {
       svc_wr32(p, (uint32_t)ch->data_len);
       p = put(p + 4, ch->data, ch->data_len);

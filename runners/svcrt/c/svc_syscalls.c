@@ -41,6 +41,9 @@ static uint8_t *tr_type(svc_ctx *c, int access, uint64_t addr, uint64_t size, ui
 static int valid_utf8(const uint8_t *s, uint64_t n) {
   uint64_t i = 0;
   while (i < n) {
+    /* ASCII eight bytes at a time */
+    while (n - i >= 8 && (svc_rd64(s + i) & 0x8080808080808080ull) == 0) i += 8;
+    if (i == n) break;
     uint8_t b = s[i];
     if (b < 0x80) {
       i++;
@@ -90,25 +93,31 @@ typedef struct sb {
 } sb;
 
 static void sb_str(sb *b, const char *s, size_t n) {
-  for (size_t i = 0; i < n && b->n < b->cap; i++) b->p[b->n++] = s[i];
+  if (n > b->cap - b->n) n = b->cap - b->n;
+  svc_memcpy(b->p + b->n, s, n);
+  b->n += n;
 }
 static void sb_cstr(sb *b, const char *s) { sb_str(b, s, svc_strlen(s)); }
+/* a string literal, its length known at compile time */
+#define sb_lit(b, s) sb_str(b, s, sizeof(s) - 1)
+/* "0x" and the digits without leading zeros (Rust's {:#x}) at p; returns the end. */
+static char *fmt_hex(char *p, uint64_t v) {
+  int n = 1;
+  for (uint64_t x = v >> 4; x; x >>= 4) n++;
+  p[0] = '0', p[1] = 'x';
+  for (int i = n + 1; i > 1; i--, v >>= 4) p[i] = "0123456789abcdef"[v & 15];
+  return p + 2 + n;
+}
 static void sb_hex(sb *b, uint64_t v) {
   char t[18];
-  int n = 0;
-  for (int i = 60; i >= 0; i -= 4) {
-    int d = (v >> i) & 15;
-    if (d || n || i == 0) t[n++] = "0123456789abcdef"[d];
-  }
-  sb_cstr(b, "0x");
-  sb_str(b, t, n);
+  sb_str(b, t, (size_t)(fmt_hex(t, v) - t));
 }
 static void sb_dec(sb *b, uint64_t v) {
   char t[20];
-  int n = 0;
-  do t[n++] = '0' + v % 10, v /= 10;
+  int i = 20;
+  do t[--i] = (char)('0' + v % 10), v /= 10;
   while (v);
-  while (n) sb_str(b, &t[--n], 1);
+  sb_str(b, t + i, 20 - i);
 }
 /* Base58 (Bitcoin alphabet) of a 32-byte key: the number is divided by 58^5 per pass over
  * eight 32-bit limbs, which yields five digits at a time (cheap on the PVM). */
@@ -131,8 +140,11 @@ static void sb_base58(sb *b, const uint8_t k[32]) {
     for (int j = 0; j < 5; j++) digits[nd++] = (uint8_t)(rem % 58), rem /= 58;
   }
   while (nd > 0 && digits[nd - 1] == 0) nd--;
-  for (int i = 0; i < 32 && k[i] == 0; i++) sb_str(b, "1", 1);
-  while (nd) sb_str(b, &alpha[digits[--nd]], 1);
+  char out[82];
+  int n = 0;
+  for (int i = 0; i < 32 && k[i] == 0; i++) out[n++] = '1';
+  while (nd) out[n++] = alpha[digits[--nd]];
+  sb_str(b, out, n);
 }
 
 static void sb_base64(sb *b, const uint8_t *s, uint64_t n) {
@@ -187,9 +199,9 @@ static int sys_panic(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
     char h[2] = {"0123456789abcdef"[s[i] >> 4], "0123456789abcdef"[s[i] & 15]};
     sb_str(&b, h, 2);
   }
-  sb_cstr(&b, ":");
+  sb_lit(&b, ":");
   sb_dec(&b, a[2]);
-  sb_cstr(&b, ":");
+  sb_lit(&b, ":");
   sb_dec(&b, a[3]);
   c->err_detail[b.n] = 0;
   return -1;
@@ -201,24 +213,21 @@ static int sys_log(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   uint8_t *s = tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1);
   if (!s) return -1;
   if (!valid_utf8(s, a[1])) return fail_invalid_string(c, s, a[1]);
-  sb b = sb_new(13 + a[1]);
-  sb_cstr(&b, "Program log: ");
-  sb_str(&b, (const char *)s, a[1]);
-  svc_log(c, b.p, b.n);
+  svc_log2(c, "Program log: ", 13, (const char *)s, a[1]);
   *r0 = 0;
   return 0;
 }
 
 static int sys_log_64(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (svc_consume(c, CU_LOG_64)) return -1;
-  char buf[160];
-  sb b = {buf, 0, sizeof buf};
-  sb_cstr(&b, "Program log: ");
-  for (int i = 0; i < 5; i++) {
-    if (i) sb_cstr(&b, ", ");
-    sb_hex(&b, a[i]);
+  char buf[13 + 5 * 18 + 4 * 2];
+  __builtin_memcpy(buf, "Program log: ", 13);
+  char *p = fmt_hex(buf + 13, a[0]);
+  for (int i = 1; i < 5; i++) {
+    p[0] = ',', p[1] = ' ';
+    p = fmt_hex(p + 2, a[i]);
   }
-  svc_log(c, b.p, b.n);
+  svc_log(c, buf, (size_t)(p - buf));
   *r0 = 0;
   return 0;
 }
@@ -228,9 +237,9 @@ static int sys_log_cu(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (svc_consume(c, CU_SYSCALL_BASE)) return -1;
   char buf[80];
   sb b = {buf, 0, sizeof buf};
-  sb_cstr(&b, "Program consumption: ");
+  sb_lit(&b, "Program consumption: ");
   sb_dec(&b, c->remaining);
-  sb_cstr(&b, " units remaining");
+  sb_lit(&b, " units remaining");
   svc_log(c, b.p, b.n);
   *r0 = 0;
   return 0;
@@ -242,7 +251,7 @@ static int sys_log_pubkey(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (!k) return -1;
   char buf[64];
   sb b = {buf, 0, sizeof buf};
-  sb_cstr(&b, "Program log: ");
+  sb_lit(&b, "Program log: ");
   sb_base58(&b, k);
   svc_log(c, b.p, b.n);
   *r0 = 0;
@@ -263,12 +272,12 @@ static int sys_log_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   }
   if (svc_consume(c, total)) return -1;
   sb b = sb_new(14 + (total / 3 + 2) * 4 + a[1] + 16 > 20000 ? 20000 : 14 + (total / 3 + 2) * 4 + a[1] + 16);
-  sb_cstr(&b, "Program data: ");
+  sb_lit(&b, "Program data: ");
   for (uint64_t i = 0; i < a[1]; i++) {
     uint64_t p = svc_rd64(fields + 16 * i), l = svc_rd64(fields + 16 * i + 8);
     uint8_t *s = tr_slice(c, SVC_LOAD, p, l, 1, 1);
     if (!s) return -1;
-    if (i) sb_cstr(&b, " ");
+    if (i) sb_lit(&b, " ");
     sb_base64(&b, s, l);
   }
   svc_log(c, b.p, b.n);
@@ -341,9 +350,9 @@ static int hash_syscall(svc_ctx *c, const uint64_t *a, uint64_t *r0, int which) 
     char buf[96];
     sb b = {buf, 0, sizeof buf};
     sb_cstr(&b, names[which]);
-    sb_cstr(&b, " Hashing ");
+    sb_lit(&b, " Hashing ");
     sb_dec(&b, a[1]);
-    sb_cstr(&b, " sequences in one syscall is over the limit ");
+    sb_lit(&b, " sequences in one syscall is over the limit ");
     sb_dec(&b, CU_SHA256_MAX_SLICES);
     svc_log(c, b.p, b.n);
     return svc_fail(c, "TooManySlices", "Hashing too many sequences");
@@ -508,9 +517,9 @@ static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   if (a[1] > MAX_RETURN_DATA) {
     char buf[80];
     sb b = {buf, 0, sizeof buf - 1};
-    sb_cstr(&b, "Return data too large (");
+    sb_lit(&b, "Return data too large (");
     sb_dec(&b, a[1]);
-    sb_cstr(&b, " > 1024)");
+    sb_lit(&b, " > 1024)");
     buf[b.n] = 0;
     return svc_fail(c, "ReturnDataTooLarge", buf);
   }

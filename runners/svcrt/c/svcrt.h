@@ -216,6 +216,8 @@ int svc_consume(svc_ctx *c, uint64_t amount);
 
 /* --- logs (JIP-1 log host call + response) --- */
 void svc_log(svc_ctx *c, const char *msg, size_t len);
+/* Logs the line a ++ b (a prefix and a message) without building it first. */
+void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb);
 void svc_logs_reset(uint64_t host_bytes);
 uint32_t svc_log_count(void);
 uint64_t svc_log_wire_size(void);
@@ -283,5 +285,15 @@ static inline uint32_t svc_rd32(const uint8_t *p) {
 }
 static inline void svc_wr64(uint8_t *p, uint64_t v) { __builtin_memcpy(p, &v, 8); }
 static inline void svc_wr32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
+
+/* Keys (32 bytes) inline: four words, no call. */
+static inline void svc_copy32(uint8_t *d, const uint8_t *s) {
+  uint64_t a = svc_rd64(s), b = svc_rd64(s + 8), c = svc_rd64(s + 16), e = svc_rd64(s + 24);
+  svc_wr64(d, a), svc_wr64(d + 8, b), svc_wr64(d + 16, c), svc_wr64(d + 24, e);
+}
+static inline int svc_eq32(const uint8_t *x, const uint8_t *y) {
+  return ((svc_rd64(x) ^ svc_rd64(y)) | (svc_rd64(x + 8) ^ svc_rd64(y + 8)) | (svc_rd64(x + 16) ^ svc_rd64(y + 16)) |
+          (svc_rd64(x + 24) ^ svc_rd64(y + 24))) == 0;
+}
 
 #endif
