@@ -1,19 +1,9 @@
 /* svc_core.c — arena, errors, memory translation, compute meter, logs, freestanding helpers. */
 #include "svcrt.h"
 
-#ifndef SVC_ARENA_SIZE
-#define SVC_ARENA_SIZE (40u << 20)
-#endif
-
-static uint8_t svc_arena[SVC_ARENA_SIZE] __attribute__((aligned(16)));
-static size_t svc_arena_used;
-
-void *svc_alloc(size_t n) {
-  size_t start = (svc_arena_used + 15) & ~(size_t)15;
-  if (n > SVC_ARENA_SIZE || start > SVC_ARENA_SIZE - n) return 0;
-  svc_arena_used = start + n;
-  return svc_arena + start; /* bss is zero on a fresh instance; reset re-zeroes */
-}
+/* bss is zero on a fresh instance; svc_arena_reset re-zeroes what was used */
+uint8_t svc_arena[SVC_ARENA_SIZE] __attribute__((aligned(16)));
+size_t svc_arena_used;
 
 void svc_arena_reset(void) {
   svc_memset(svc_arena, 0, svc_arena_used);

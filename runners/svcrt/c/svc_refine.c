@@ -1,16 +1,13 @@
 /* svc_refine.c — the JAM service shape: refine_ext (entry pc 0) decodes its arguments,
- * fetches the work item's payload with the `fetch` host call (kind 13), runs the service and
- * returns the response as the refine output. Gas markers come from the `gas` host call and
+ * runs the service on the work item's payload (part of the arguments) and returns the
+ * response as the refine output. Gas markers come from the `gas` host call and
  * logs leave through the JIP-1 `log` host call. Build for gp080 with -DPVM_GP080. */
 #include "pvm.h"
 #include "svcrt.h"
 
 PVM_IMPORT(PVM_HOST_GAS, uint64_t, pvm_gas)
-PVM_IMPORT(PVM_HOST_FETCH, uint64_t, pvm_fetch, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 PVM_IMPORT(PVM_HOST_LOG, uint64_t, pvm_log, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 
-#define FETCH_PAYLOAD 13
-#define HOST_NONE (~0ull)
 
 uint64_t svc_host_gas(void) { return pvm_gas(); }
 
@@ -36,17 +33,17 @@ static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
 
 static const uint8_t bad_args[] = "SVR1\x02";
 
+/* The arguments are E(core) E(item) E(service) E(|payload|) payload H(package) (pvm.md
+ * §5.5): the request is read where it lies (read-only memory; the service only reads it),
+ * with no fetch and no copy. */
 pvm_result refine_ext(const uint8_t *arg, uint64_t len) {
   const uint8_t *p = arg, *end = arg + len;
-  uint64_t core, item;
-  if (varint(&p, end, &core) || varint(&p, end, &item)) return pvm_output(bad_args, sizeof bad_args - 1);
-  uint64_t n = pvm_fetch(0, 0, 0, FETCH_PAYLOAD, item, 0);
-  if (n == HOST_NONE) return pvm_output(bad_args, sizeof bad_args - 1);
-  uint8_t *buf = svc_alloc(n ? n : 1);
-  if (!buf) return pvm_output(bad_args, sizeof bad_args - 1);
-  pvm_fetch((uint64_t)(uintptr_t)buf, 0, n, FETCH_PAYLOAD, item, 0);
+  uint64_t core, item, service, n;
+  if (varint(&p, end, &core) || varint(&p, end, &item) || varint(&p, end, &service) || varint(&p, end, &n) ||
+      n > (uint64_t)(end - p))
+    return pvm_output(bad_args, sizeof bad_args - 1);
   size_t out_len;
-  const uint8_t *out = svc_run(buf, n, &out_len);
+  const uint8_t *out = svc_run(p, n, &out_len);
   return pvm_output(out, out_len);
 }
 

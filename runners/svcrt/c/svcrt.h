@@ -119,12 +119,23 @@ typedef struct svc_account {
   uint8_t dup_of;  /* 0xFF or index of the first occurrence */
   uint8_t signer, writable, executable;
   const uint8_t *key, *owner; /* 32 bytes each, inside the request */
-  uint64_t lamports, rent_epoch;
+  uint64_t lamports, rent_epoch; /* rent_epoch as serialized (masked when the flag says so) */
   const uint8_t *data;
   uint32_t data_len;
-  /* filled by serialization: offsets of fields inside the input region */
-  uint64_t off_owner, off_lamports, off_data_len, off_data;
+  /* set by decoding: where the account's record starts in the input region (its fields
+   * follow at the SVC_IN_* offsets) */
+  uint64_t off;
 } svc_account;
+
+/* Offsets of an account's fields from the start of its record in the input region
+ * (serialization.rs serialize_parameters_aligned): dup marker, signer, writable,
+ * executable, 4 bytes padding, key, owner, lamports, data length, data (+ 10 KiB realloc
+ * space, padded to 8), rent epoch. */
+#define SVC_IN_KEY 8u
+#define SVC_IN_OWNER 40u
+#define SVC_IN_LAMPORTS 72u
+#define SVC_IN_DATA_LEN 80u
+#define SVC_IN_DATA 88u
 
 typedef struct svc_sysvar {
   uint32_t kind;
@@ -138,6 +149,7 @@ typedef struct svc_request {
   uint32_t max_call_depth, stack_frame_size;
   uint8_t min_version, max_version;
   uint16_t log_bytes;
+  uint64_t input_size; /* bytes of the serialized input region (computed by decoding) */
   const uint8_t *program_id;
   uint32_t n_accounts;
   svc_account *accounts;
@@ -195,7 +207,18 @@ typedef struct svc_ctx {
 } svc_ctx;
 
 /* --- arena (all guest memory comes from one static bump arena) --- */
-void *svc_alloc(size_t n);           /* 16-byte aligned, zeroed; NULL when exhausted */
+#ifndef SVC_ARENA_SIZE
+#define SVC_ARENA_SIZE (40u << 20)
+#endif
+extern uint8_t svc_arena[SVC_ARENA_SIZE];
+extern size_t svc_arena_used;
+/* 16-byte aligned, zeroed; NULL when exhausted. Inline: a bump of a few instructions. */
+static inline void *svc_alloc(size_t n) {
+  size_t start = (svc_arena_used + 15) & ~(size_t)15; /* <= SVC_ARENA_SIZE, a multiple of 16 */
+  if (n > SVC_ARENA_SIZE - start) return 0;
+  svc_arena_used = start + n;
+  return svc_arena + start;
+}
 void svc_arena_reset(void);
 
 /* --- errors --- */
