@@ -76,10 +76,16 @@ int svc_memcmp(const void *a, const void *b, size_t n) {
   return 0;
 }
 
+/* Unrolled by four: a load and a branch per byte (the strings are short: section and
+ * symbol names, so word-at-a-time tricks do not pay). */
 size_t svc_strlen(const char *s) {
-  size_t n = 0;
-  while (s[n]) n++;
-  return n;
+  const char *p = s;
+  for (;; p += 4) {
+    if (!p[0]) return (size_t)(p - s);
+    if (!p[1]) return (size_t)(p - s) + 1;
+    if (!p[2]) return (size_t)(p - s) + 2;
+    if (!p[3]) return (size_t)(p - s) + 3;
+  }
 }
 
 /* Compilers lower struct copies and loops to these; a freestanding guest must provide them

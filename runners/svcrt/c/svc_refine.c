@@ -20,6 +20,10 @@ void svc_host_log(const char *msg, size_t len) {
 static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
   if (*p >= end) return -1;
   uint8_t b = *(*p)++;
+  if (b < 0x80) { /* one byte: the usual case (core, item, small service ids) */
+    *v = b;
+    return 0;
+  }
   int l = 0;
   while (l < 8 && (b & (0x80 >> l))) l++;
   if ((uint64_t)(end - *p) < (uint64_t)l) return -1;

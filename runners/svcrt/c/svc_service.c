@@ -83,17 +83,14 @@ __attribute__((noinline)) static int decode_request(svc_ctx *c, const uint8_t *p
   q->n_sysvars = svc_rd32(p);
   p += 4;
   if (q->n_sysvars > 64) return bad(c, "too many sysvars");
-  q->sysvars = svc_alloc(sizeof(svc_sysvar) * (q->n_sysvars ? q->n_sysvars : 1));
-  if (!q->sysvars) return bad(c, "arena exhausted");
+  /* only framed here; sol_get_*_sysvar walks the records (rare, and 4 of them at most) */
+  q->sysvars = p;
   for (uint32_t i = 0; i < q->n_sysvars; i++) {
-    svc_sysvar *v = &q->sysvars[i];
     if (end - p < 8) return bad(c, "truncated sysvars or program");
-    v->kind = svc_rd32(p);
-    v->len = svc_rd32(p + 4);
+    uint32_t vlen = svc_rd32(p + 4);
     p += 8;
-    if (v->len > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
-    v->value = p;
-    p += v->len;
+    if (vlen > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
+    p += vlen;
   }
   if (end - p < 4) return bad(c, "truncated sysvars or program");
   q->elf_len = svc_rd32(p);

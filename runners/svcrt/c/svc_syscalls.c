@@ -482,14 +482,19 @@ static int sys_try_find_program_address(svc_ctx *c, const uint64_t *a, uint64_t 
 /* ---------------------------------------------------------------- sysvars, return data, misc */
 
 static int get_sysvar(svc_ctx *c, uint32_t kind, uint64_t size, uint64_t addr, uint64_t *r0) {
-  const svc_sysvar *sv = 0;
-  for (uint32_t i = 0; i < c->req.n_sysvars; i++)
-    if (c->req.sysvars[i].kind == kind) sv = &c->req.sysvars[i];
-  if (!sv || sv->len != size) return svc_fail(c, "UnsupportedSysvar", "sysvar not provided");
+  /* the last record of this kind wins; decoding checked the framing */
+  const uint8_t *value = 0, *p = c->req.sysvars;
+  uint32_t len = 0;
+  for (uint32_t i = 0; i < c->req.n_sysvars; i++) {
+    uint32_t n = svc_rd32(p + 4);
+    if (svc_rd32(p) == kind) value = p + 8, len = n;
+    p += 8 + n;
+  }
+  if (!value || len != size) return svc_fail(c, "UnsupportedSysvar", "sysvar not provided");
   if (svc_consume(c, CU_SYSVAR_BASE + size)) return -1;
   uint8_t *out = tr_type(c, SVC_STORE, addr, size, 8);
   if (!out) return -1;
-  svc_memcpy(out, sv->value, size);
+  svc_memcpy(out, value, size);
   *r0 = 0;
   return 0;
 }

@@ -137,12 +137,6 @@ typedef struct svc_account {
 #define SVC_IN_DATA_LEN 80u
 #define SVC_IN_DATA 88u
 
-typedef struct svc_sysvar {
-  uint32_t kind;
-  const uint8_t *value;
-  uint32_t len;
-} svc_sysvar;
-
 typedef struct svc_request {
   uint32_t flags;
   uint64_t compute_budget, heap_size;
@@ -156,7 +150,7 @@ typedef struct svc_request {
   const uint8_t *ix_data;
   uint32_t ix_len;
   uint32_t n_sysvars;
-  svc_sysvar *sysvars;
+  const uint8_t *sysvars; /* n_sysvars (kind u32, value bytes) records, checked by decoding */
   const uint8_t *elf;
   uint32_t elf_len;
 } svc_request;
