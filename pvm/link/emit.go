@@ -2,7 +2,6 @@ package link
 
 import (
 	"encoding/binary"
-	"sort"
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 )
@@ -73,10 +72,13 @@ func (l *linker) blockOf(t target) int {
 // buildBlocks splits the live code sections into basic blocks and assigns the
 // jump-table slots in block order.
 func (l *linker) buildBlocks() *Error {
-	starts := map[*section]map[int]bool{}
+	// starts[sec][i]: a block starts at op i (one flag per op, not a map: large
+	// objects have hundreds of thousands of ops).
+	starts := map[*section][]bool{}
 	for _, sec := range l.secs {
 		if sec.live && sec.class == secCode {
-			m := map[int]bool{0: true}
+			m := make([]bool, len(sec.code.ops)+1)
+			m[0] = true
 			for i, op := range sec.code.ops {
 				if op.inst.Op.IsTerminator() {
 					m[i+1] = true
@@ -91,7 +93,7 @@ func (l *linker) buildBlocks() *Error {
 		if t.sec == nil || t.sec.class != secCode || !t.sec.live {
 			return errAt(ErrLayout, r.from, r.fromOff, "internal error: code reference to %s", t)
 		}
-		if !t.sec.code.starts[t.off] {
+		if !t.sec.code.starts.has(t.off) {
 			return errAt(ErrUnsupportedInstruction, r.from, r.fromOff, "jump or address target %s (%s) is not the start of an instruction",
 				t, t.sec.obj.symbolAt(t.sec, t.off))
 		}
@@ -105,14 +107,13 @@ func (l *linker) buildBlocks() *Error {
 		if m == nil {
 			continue
 		}
-		idx := make([]int, 0, len(m))
-		for i := range m {
-			if i < len(sec.code.ops) {
+		var idx []int
+		for i, ok := range m[:len(sec.code.ops)] {
+			if ok {
 				idx = append(idx, i)
 			}
 		}
-		sort.Ints(idx)
-		bm := map[int]int{}
+		bm := make(map[int]int, len(idx))
 		for k, i := range idx {
 			end := len(sec.code.ops)
 			if k+1 < len(idx) {
@@ -149,7 +150,11 @@ func (b *block) pc(p *pvm.Program) uint32 { return b.pcVal }
 // emit produces the final instruction stream and encodes it until every
 // instruction has its minimal size (spec §6.8).
 func (l *linker) emit(entries []target, importIdx []uint32) (*pvm.Program, int, *Error) {
-	var out []emInst
+	n := len(entries) + len(l.blocks)
+	for _, b := range l.blocks {
+		n += b.end - b.first
+	}
+	out := make([]emInst, 0, n)
 	for i, t := range entries {
 		out = append(out, emInst{inst: pvm.Inst{Op: pvm.OpJump}, jump: l.blockOf(t), force5: i < len(entries)-1})
 	}

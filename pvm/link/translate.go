@@ -38,7 +38,20 @@ type lop struct {
 // codeSection is the translation of one code section.
 type codeSection struct {
 	ops    []lop
-	starts map[uint64]bool // offsets of RISC-V instruction starts (branch targets must be one of them)
+	starts offsetSet // offsets of RISC-V instruction starts (branch targets must be one of them)
+}
+
+// offsetSet is a set of even section offsets in [0, size], one bit per halfword
+// (instruction starts are 2-aligned; a map cost a third of the link time on large objects).
+type offsetSet []uint64
+
+func newOffsetSet(size uint64) offsetSet { return make(offsetSet, size/128+1) }
+
+func (s offsetSet) add(off uint64) { s[off/128] |= 1 << (off / 2 % 64) }
+
+// has reports whether off is in the set; an odd or out-of-range offset is not.
+func (s offsetSet) has(off uint64) bool {
+	return off%2 == 0 && off/128 < uint64(len(s)) && s[off/128]&(1<<(off/2%64)) != 0
 }
 
 // opIndex returns the index of the first op translated from offset >= off.
@@ -778,6 +791,12 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 		return in, nil
 	}
 	lin, linIdx := linear(sec.data)
+	linAt := func(off uint64) (int, bool) {
+		if off%2 != 0 || off/2 >= uint64(len(linIdx)) || linIdx[off/2] < 0 {
+			return 0, false
+		}
+		return int(linIdx[off/2]), true
+	}
 	hi20 := map[uint64]target{} // lui offsets with an R_RISCV_HI20, by offset
 	for _, r := range sec.relas {
 		if r.typ == elf.R_RISCV_HI20 {
@@ -791,7 +810,7 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 	// hiIntact: the most recent straight-line writer of the base register of the
 	// LO12 access at off is a lui carrying an HI20 (so the base is unmodified).
 	hiIntact := func(off uint64, base uint8) bool {
-		i, ok := linIdx[off]
+		i, ok := linAt(off)
 		if !ok || base == 0 {
 			return false
 		}
@@ -810,8 +829,8 @@ func (tr *translator) harvest() (map[uint64]*override, map[uint64]target, *Error
 	// pcrelIntact: the access at loOff follows its auipc at hiOff in straight-line code
 	// and uses the auipc's register unchanged.
 	pcrelIntact := func(hiOff, loOff uint64, hiRd, base uint8) bool {
-		i, ok1 := linIdx[hiOff]
-		k, ok2 := linIdx[loOff]
+		i, ok1 := linAt(hiOff)
+		k, ok2 := linAt(loOff)
 		if !ok1 || !ok2 || k <= i || base != hiRd || base == 0 {
 			return false
 		}
@@ -1160,12 +1179,16 @@ type linearInst struct {
 }
 
 // linear decodes the section front to back (the import marker counts as one
-// 12-byte instruction that writes nothing).
-func linear(d []byte) ([]linearInst, map[uint64]int) {
-	var out []linearInst
-	idx := map[uint64]int{}
+// 12-byte instruction that writes nothing). idx[off/2] is the index of the
+// instruction starting at the even offset off, or -1.
+func linear(d []byte) ([]linearInst, []int32) {
+	out := make([]linearInst, 0, len(d)/3+1)
+	idx := make([]int32, len(d)/2+1)
+	for i := range idx {
+		idx[i] = -1
+	}
 	for off := uint64(0); off < uint64(len(d)); {
-		idx[off] = len(out)
+		idx[off/2] = int32(len(out))
 		if w, ok := read32(d, off); ok && w == importMarker {
 			out = append(out, linearInst{off: off, in: rvInst{Op: rvFENCE}, ok: true})
 			off += 12
@@ -1195,19 +1218,20 @@ func (li linearInst) writesOrJumps(r uint8) bool {
 
 // translate decodes and translates a whole code section.
 func (l *linker) translate(sec *section) *Error {
-	tr := &translator{l: l, sec: sec}
 	if sec.size%2 != 0 {
 		return errAt(ErrMalformed, sec, 0, "code section size %d is odd", sec.size)
 	}
+	// About one op per 3 bytes of RISC-V code: sized once, not grown.
+	tr := &translator{l: l, sec: sec, out: make([]lop, 0, sec.size/3+8)}
 	ovr, imports, err := tr.harvest()
 	if err != nil {
 		return err
 	}
-	cs := &codeSection{starts: map[uint64]bool{}}
+	cs := &codeSection{starts: newOffsetSet(sec.size)}
 	d := sec.data
 	for off := uint64(0); off < sec.size; {
 		tr.cur = off
-		cs.starts[off] = true
+		cs.starts.add(off)
 		if w, ok := read32(d, off); ok && w == importMarker {
 			ptrOff := off + 4
 			if ptrOff+8 > sec.size {
@@ -1257,7 +1281,7 @@ func (l *linker) translate(sec *section) *Error {
 	}
 	// A trap after the last instruction, so that a call at the very end still has a return block.
 	tr.cur = sec.size
-	cs.starts[sec.size] = true
+	cs.starts.add(sec.size)
 	tr.emit(pvm.Inst{Op: pvm.OpTrap})
 	cs.ops = tr.out
 	sec.code = cs
