@@ -95,14 +95,12 @@ type translator struct {
 	pcs      map[uint64][]uint64
 	cur      uint64 // the function being emitted
 
-	// block-level metering: the fast copy of a block charged in full at its entry
-	pfx     string // label prefix of the copy being emitted ("" or "q")
-	fast    bool
-	fastRem string // the meter after charging the whole block
-	fastLen uint64
-	fastIdx uint64 // instructions of the block before the current one
-	stubs   []string
-	nstub   int
+	// metering on credit (emitBlock)
+	blkRem string // the meter after charging the whole current block
+	blkLen uint64
+	blkIdx uint64 // instructions of the block before the current one
+	stubs  []string
+	nstub  int
 
 	b   *bytes.Buffer
 	tmp int
@@ -230,27 +228,6 @@ func (t *translator) width(pc uint64) uint64 {
 	return 1
 }
 
-// ends reports whether the instruction at pc ends a metering segment: it can fault,
-// syncs the meter or leaves the straight line.
-func (t *translator) ends(pc uint64) bool {
-	if pc >= t.n {
-		return true
-	}
-	in := &t.ins[pc]
-	switch in.op {
-	case opInvalid, opJa, opJcc, opCall, opCallx, opExit,
-		opDiv32R, opMod32R, opDiv64R, opMod64R, opSdiv32R, opSrem32R, opSdiv64R, opSrem64R:
-		return true
-	case opSdiv32I, opSrem32I, opSdiv64I, opSrem64I:
-		return in.Imm == -1
-	case opLe:
-		return in.Imm != 16 && in.Imm != 32 && in.Imm != 64
-	case opBe:
-		return in.Imm != 16 && in.Imm != 32 && in.Imm != 64
-	}
-	return isLoad(in.op) || isStore(in.op)
-}
-
 // succ lists the intra-function successors of the instruction at pc.
 func (t *translator) succ(pc uint64) []uint64 {
 	if pc >= t.n {
@@ -303,7 +280,7 @@ func (t *translator) emitModule() {
 	t.f("@tr_r0 = external hidden global i64\n")
 	t.f("declare hidden void @tr_fault(i32, i64)\n")
 	t.f("declare hidden i64 @tr_syscall(i32, i64, i64, i64, i64, i64, i64)\n")
-	t.f("declare hidden ptr @svc_translate(ptr, i32, i64, i64)\n")
+	t.f("declare hidden ptr @tr_mem(i64, i64, i32)\n")
 	t.f("declare i16 @llvm.bswap.i16(i16)\ndeclare i32 @llvm.bswap.i32(i32)\ndeclare i64 @llvm.bswap.i64(i64)\n")
 	t.emitMeta("", "")
 	// A relocation-free first function (see svcrt.h: pvm/link's import-marker check).
@@ -513,45 +490,43 @@ func (t *translator) emitFunction(e uint64) {
 	t.f("propagate:\n  ret %s\n}\n", retErr)
 }
 
-// emitBlock writes the basic block starting at leader l. A block with instructions that
-// can fault before its end is emitted twice: a fast copy, entered when the meter pays for
-// the whole block (a fault inside it gives back the instructions after the fault), and a
-// copy metered per segment for the rare entry with a shortfall, which then stops exactly
-// where the native VM stops.
+// emitBlock writes the basic block starting at leader l, metered on credit: the whole
+// block is charged at its entry and the meter may go negative. Nothing observable or
+// unbounded happens on credit: the meter's sign is tested before every call, callx,
+// syscall and exit and on every backward edge (every loop has one), and a fault at
+// position k of the block is real only if the meter before the block paid for
+// instructions 0..k (tr_fault and tr_mem test the meter after instruction k, and report
+// ExceededMaxInstructions otherwise, as the native VM, which checks before every
+// instruction, would have stopped earlier). Stores executed on credit are never seen:
+// such an invocation fails, and its state is discarded.
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
+	var length uint64
+	if l < t.n {
+		for pc := l; ; {
+			length++
+			if t.endsBlock(pc) {
+				break
+			}
+			next := pc + t.width(pc)
+			if next >= t.n || isLeader[next] {
+				break
+			}
+			pc = next
+		}
+	} else {
+		length = 1
+	}
+	m, m2 := t.v_(), t.v_()
+	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  store i64 %s, ptr %%rem\n", m, m2, m, length, m2)
+	t.blkRem, t.blkLen, t.blkIdx, t.stubs = m2, length, 0, nil
 	if l >= t.n {
-		t.charge(1, l)
-		t.f("  br label %%fault%d\n", kOverrun)
+		t.f("  br label %%%s\n", t.faultTo(kOverrun))
 		return
 	}
-	var length, inner uint64
-	for pc := l; ; {
-		length++
-		if t.endsBlock(pc) {
-			break
-		}
-		if t.ends(pc) {
-			inner++
-		}
-		next := pc + t.width(pc)
-		if next >= t.n || isLeader[next] {
-			break
-		}
-		pc = next
-	}
-	if inner == 0 || t.cur == t.n {
-		// (in the universal function every block is one instruction: one copy suffices)
-		t.emitSegmented(l, isLeader)
-		return
-	}
-	m, m2, ok := t.v_(), t.v_(), t.v_()
-	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  %s = icmp sge i64 %s, 0\n", m, m2, m, length, ok, m2)
-	t.f("  br i1 %s, label %%f%d, label %%q%d, !prof !1\nf%d:\n  store i64 %s, ptr %%rem\n", ok, l, l, l, m2)
-	t.fast, t.fastRem, t.fastLen, t.fastIdx, t.stubs = true, m2, length, 0, nil
 	for pc := l; ; {
 		t.emitInsn(pc)
-		t.fastIdx++
+		t.blkIdx++
 		if t.endsBlock(pc) {
 			break
 		}
@@ -565,73 +540,40 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	for _, st := range t.stubs {
 		t.f("%s", st)
 	}
-	t.fast, t.stubs = false, nil
-	t.f("q%d:\n", l)
-	t.pfx = "q"
-	t.emitSegmented(l, isLeader)
-	t.pfx = ""
+	t.stubs = nil
 }
 
 // faultTo is the label a fault of kind k at the current instruction branches to: the
-// shared fault block, or in a fast copy a stub that first gives back the instructions of
-// the block after this one.
+// shared fault block, which reports the meter kept in %rem, or a stub that first gives
+// back the instructions of the block after this one.
 func (t *translator) faultTo(k int) string {
-	adj := int64(t.fastLen) - int64(t.fastIdx) - 1
-	if !t.fast || adj == 0 {
+	adj := t.adj()
+	if adj == 0 {
 		return fmt.Sprintf("fault%d", k)
 	}
 	t.nstub++
 	lbl := fmt.Sprintf("fs%d", t.nstub)
-	t.stubs = append(t.stubs, fmt.Sprintf("%s:\n  %%fsv%d = add i64 %s, %d\n  store i64 %%fsv%d, ptr %%rem\n  br label %%fault%d\n", lbl, t.nstub, t.fastRem, adj, t.nstub, k))
+	t.stubs = append(t.stubs, fmt.Sprintf("%s:\n  %%fsv%d = add i64 %s, %d\n  store i64 %%fsv%d, ptr %%rem\n  br label %%fault%d\n", lbl, t.nstub, t.blkRem, adj, t.nstub, k))
 	return lbl
 }
 
-// emitSegmented writes the block at l metered per segment.
-func (t *translator) emitSegmented(l uint64, isLeader map[uint64]bool) {
-	pc := l
-	segStart := true
-	for {
-		if segStart {
-			t.charge(t.segLen(pc, isLeader), pc)
-			segStart = false
-		}
-		t.emitInsn(pc)
-		if t.endsBlock(pc) {
-			return
-		}
-		segStart = t.ends(pc)
-		next := pc + t.width(pc)
-		if next >= t.n || isLeader[next] {
-			t.f("  br label %%b%d\n", next)
-			return
-		}
-		pc = next
+// adj is the number of instructions of the current block after the current one.
+func (t *translator) adj() int64 { return int64(t.blkLen) - int64(t.blkIdx) - 1 }
+
+// remHere is the meter after charging the current instruction (the block charged in full
+// at its entry, less the instructions after this one).
+func (t *translator) remHere() string {
+	if a := t.adj(); a != 0 {
+		return t.bin("add", "i64", t.blkRem, fmt.Sprintf("%d", a))
 	}
+	return t.blkRem
 }
 
-// segLen counts the instructions of the segment starting at pc: up to and including the
-// first one that ends a segment, or to the end of the block.
-func (t *translator) segLen(pc uint64, isLeader map[uint64]bool) uint64 {
-	k := uint64(0)
-	for q := pc; ; {
-		k++
-		if t.ends(q) || t.endsBlock(q) {
-			return k
-		}
-		nx := q + t.width(q)
-		if nx >= t.n || isLeader[nx] {
-			return k
-		}
-		q = nx
-	}
-}
-
-// charge emits the meter check of a segment of k instructions starting at pc.
-func (t *translator) charge(k, pc uint64) {
-	m, ok, m2 := t.v_(), t.v_(), t.v_()
-	// The meter stays below 2^62 (rt/engine.c), so a negative difference is a shortfall.
-	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  %s = icmp sge i64 %s, 0\n", m, m2, m, k, ok, m2)
-	t.f("  br i1 %s, label %%%ss%d, label %%exhaust, !prof !1\n%ss%d:\n  store i64 %s, ptr %%rem\n", ok, t.pfx, pc, t.pfx, pc, m2)
+// paid stops with ExceededMaxInstructions unless the meter paid for the whole block so
+// far on credit: before anything observable (calls, syscalls, exit) or a backward edge.
+func (t *translator) paid(pc uint64, tag string) {
+	c := t.v_()
+	t.f("  %s = icmp slt i64 %s, 0\n  br i1 %s, label %%exhaust, label %%pd%d%s, !prof !2\npd%d%s:\n", c, t.blkRem, c, pc, tag, pc, tag)
 }
 
 func (t *translator) load(r uint8) string {
@@ -677,7 +619,7 @@ func imm64(in *insn) string { return fmt.Sprintf("%d", in.Imm) }
 func zimm(in *insn) string  { return fmt.Sprintf("%d", uint64(uint32(in.Imm))) }
 
 func (t *translator) check(cond string, fault int, pc uint64, tag string) {
-	t.f("  br i1 %s, label %%%s, label %%%sok%d%s, !prof !2\n%sok%d%s:\n", cond, t.faultTo(fault), t.pfx, pc, tag, t.pfx, pc, tag)
+	t.f("  br i1 %s, label %%%s, label %%ok%d%s, !prof !2\nok%d%s:\n", cond, t.faultTo(fault), pc, tag, pc, tag)
 }
 
 func (t *translator) emitInsn(pc uint64) {
@@ -686,7 +628,7 @@ func (t *translator) emitInsn(pc uint64) {
 	src32 := func() string { return t.lo32(t.load(in.Src)) }
 	switch in.op {
 	case opInvalid:
-		t.f("  br label %%fault%d\n", kUnsupported)
+		t.f("  br label %%%s\n", t.faultTo(kUnsupported))
 	case opLddw:
 		t.store(in.Dst, imm64(in))
 	case opLdx1, opLdx2, opLdx4, opLdx8:
@@ -857,10 +799,14 @@ func (t *translator) emitInsn(pc uint64) {
 	case opSdiv64I, opSrem64I, opSdiv64R, opSrem64R:
 		t.sdiv(pc, in, false)
 	case opJa:
+		if in.Off < 0 {
+			t.paid(pc, "")
+		}
 		t.f("  br label %%b%d\n", uint64(int64(pc)+1+int64(in.Off)))
 	case opJcc:
 		t.jcc(pc, in)
 	case opExit:
+		t.paid(pc, "")
 		t.ret()
 	case opCall:
 		t.call(pc, in)
@@ -890,7 +836,7 @@ func (t *translator) endian(in *insn) {
 		t.f("  %s = call i64 @llvm.bswap.i64(i64 %s)\n", s, a)
 		t.store(in.Dst, s)
 	default:
-		t.f("  br label %%fault%d\n", kInvalidInsn)
+		t.f("  br label %%%s\n", t.faultTo(kInvalidInsn))
 	}
 }
 
@@ -939,6 +885,9 @@ func (t *translator) sdiv(pc uint64, in *insn, is32 bool) {
 }
 
 func (t *translator) jcc(pc uint64, in *insn) {
+	if in.Off < 0 {
+		t.paid(pc, "")
+	}
 	c := in.cond
 	a := t.load(in.Dst)
 	var b string
@@ -1036,7 +985,7 @@ func (t *translator) invoke(pc uint64, target *uint64, tpc, r10 string) {
 	nm := t.v_()
 	t.f("  %s = extractvalue %s %s, %d\n", nm, ty, res, len(rets))
 	e := t.bin("icmp eq", "i64", nm, "-1")
-	t.f("  br i1 %s, label %%propagate, label %%%sret%d, !prof !2\n%sret%d:\n", e, t.pfx, pc, t.pfx, pc)
+	t.f("  br i1 %s, label %%propagate, label %%ret%d, !prof !2\nret%d:\n", e, pc, pc)
 	for i, r := range rets {
 		v := t.v_()
 		t.f("  %s = extractvalue %s %s, %d\n", v, ty, res, i)
@@ -1048,9 +997,10 @@ func (t *translator) invoke(pc uint64, target *uint64, tpc, r10 string) {
 func (t *translator) call(pc uint64, in *insn) {
 	kind, target, _, ok := t.exe.ResolveCall(pc)
 	if !ok || kind == sbpf.CallUnresolved {
-		t.f("  br label %%fault%d\n", kUnsupported)
+		t.f("  br label %%%s\n", t.faultTo(kUnsupported))
 		return
 	}
+	t.paid(pc, "")
 	if kind == sbpf.CallSyscall || kind == sbpf.CallSyscallThenInternal {
 		slot := t.sysSlots[uint32(in.Imm)]
 		m := t.v_()
@@ -1062,7 +1012,7 @@ func (t *translator) call(pc uint64, in *insn) {
 		nm := t.v_()
 		t.f("  %s = call i64 @tr_syscall(i32 %d, i64 %s%s)\n", nm, slot, m, args)
 		e := t.bin("icmp eq", "i64", nm, "-1")
-		t.f("  br i1 %s, label %%propagate, label %%%ssys%d, !prof !2\n%ssys%d:\n", e, t.pfx, pc, t.pfx, pc)
+		t.f("  br i1 %s, label %%propagate, label %%sys%d, !prof !2\nsys%d:\n", e, pc, pc)
 		t.f("  store i64 %s, ptr %%rem\n", nm)
 		r0 := t.v_()
 		t.f("  %s = load i64, ptr @tr_r0\n", r0)
@@ -1074,13 +1024,14 @@ func (t *translator) call(pc uint64, in *insn) {
 	}
 	r10 := t.pushFrame(pc, "d")
 	if kind == sbpf.CallInternalOutside || target >= t.n {
-		t.f("  br label %%fault%d\n", kCallOutside)
+		t.f("  br label %%%s\n", t.faultTo(kCallOutside))
 		return
 	}
 	t.invoke(pc, &target, "", r10)
 }
 
 func (t *translator) callx(pc uint64, in *insn) {
+	t.paid(pc, "")
 	target := t.load(t.callxReg(in))
 	r10 := t.pushFrame(pc, "d")
 	off := t.bin("sub", "i64", target, fmt.Sprintf("%d", t.exe.TextVaddr))
@@ -1129,18 +1080,6 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	}
 	b := t.load(base)
 	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
-	acc := 0
-	if store {
-		acc = 1
-	}
-	if t.pfx != "" {
-		// the per-segment copy runs only when the meter is short: keep it small
-		c, p := t.v_(), t.v_()
-		t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d) #0\n", c, p, c, acc, a, size)
-		nul := t.v_()
-		t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%fault%d, label %%%sm%dj, !prof !2\n%sm%dj:\n", nul, p, nul, kRecorded, t.pfx, pc, t.pfx, pc)
-		return p
-	}
 	i0 := t.bin("lshr", "i64", a, "32")
 	ix := t.bin("and", "i64", i0, "7")
 	e := t.v_()
@@ -1151,38 +1090,55 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	lp, lim := t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
 	ok := t.bin("icmp ult", "i64", o, lim)
-	tag := fmt.Sprintf("%sm%d", t.pfx, pc)
+	tag := fmt.Sprintf("m%d", pc)
 	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
 	hp, h, p1 := t.v_(), t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
 	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, a, tag, tag)
-	var p3 string
 	if t.gaps {
 		// The v0 stack with gaps (pointers to stack data in other registers than r10):
-		// memory_region.rs's gapped translation inline, before the canonical slow path.
-		fs := uint64(t.cfg.StackFrameSize)
-		rlen := fs * uint64(t.cfg.MaxCallDepth)
-		g0, gin := t.v_(), t.v_()
-		t.f("  %s = sub i64 %s, %d\n  %s = icmp ult i64 %s, %d\n  br i1 %s, label %%%sg, label %%%sc\n%sg:\n", g0, a, sbpf.MMStackStart, gin, g0, 2*rlen, gin, tag, tag, tag)
-		gb := t.bin("and", "i64", g0, fmt.Sprintf("%d", fs))
-		hi := t.bin("lshr", "i64", t.bin("and", "i64", g0, fmt.Sprintf("%d", -int64(fs))), "1")
-		g := t.bin("or", "i64", hi, t.bin("and", "i64", g0, fmt.Sprintf("%d", fs-1)))
-		end := t.bin("add", "i64", g, fmt.Sprintf("%d", size))
-		ok := t.bin("and", "i1", t.bin("icmp ule", "i64", end, fmt.Sprintf("%d", rlen)), t.bin("icmp eq", "i64", gb, "0"))
-		p3 = t.v_()
-		t.f("  br i1 %s, label %%%sgk, label %%%sc\n%sgk:\n  %s = getelementptr i8, ptr %%sh, i64 %s\n  br label %%%sj\n%sc:\n", ok, tag, tag, tag, p3, g, tag, tag)
-	}
-	c, p2 := t.v_(), t.v_()
-	t.f("  %s = load ptr, ptr @tr_ctx\n  %s = call ptr @svc_translate(ptr %s, i32 %d, i64 %s, i64 %d) #0\n", c, p2, c, acc, a, size)
-	nul := t.v_()
-	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%%s, label %%%sj, !prof !2\n%sj:\n", nul, p2, nul, t.faultTo(kRecorded), tag, tag)
-	p := t.v_()
-	slowPred := tag + "s"
-	if t.gaps {
-		slowPred = tag + "c"
-		t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%s ], [ %s, %%%sgk ]\n", p, p1, tag, p2, slowPred, p3, tag)
+		// memory_region.rs's gapped translation inline, before the out-of-line path.
+		p3 := t.gapped(a, size, tag)
+		p2 := t.slowAddr(a, size, store, tag+"j")
+		p := t.v_()
+		t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%sc ], [ %s, %%%sgk ]\n", p, p1, tag, p2, tag, p3, tag)
 		return p
 	}
-	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%s ]\n", p, p1, tag, p2, slowPred)
+	p2 := t.slowAddr(a, size, store, tag+"j")
+	p := t.v_()
+	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%ss ]\n", p, p1, tag, p2, tag)
+	return p
+}
+
+// gapped emits the gapped v0 stack translation of a: the host address in block tag+"gk"
+// (which continues at tag+"j"), or on a miss the block tag+"c" is open.
+func (t *translator) gapped(a string, size int, tag string) string {
+	fs := uint64(t.cfg.StackFrameSize)
+	rlen := fs * uint64(t.cfg.MaxCallDepth)
+	g0, gin := t.v_(), t.v_()
+	t.f("  %s = sub i64 %s, %d\n  %s = icmp ult i64 %s, %d\n  br i1 %s, label %%%sg, label %%%sc\n%sg:\n", g0, a, sbpf.MMStackStart, gin, g0, 2*rlen, gin, tag, tag, tag)
+	gb := t.bin("and", "i64", g0, fmt.Sprintf("%d", fs))
+	hi := t.bin("lshr", "i64", t.bin("and", "i64", g0, fmt.Sprintf("%d", -int64(fs))), "1")
+	g := t.bin("or", "i64", hi, t.bin("and", "i64", g0, fmt.Sprintf("%d", fs-1)))
+	end := t.bin("add", "i64", g, fmt.Sprintf("%d", size))
+	ok := t.bin("and", "i1", t.bin("icmp ule", "i64", end, fmt.Sprintf("%d", rlen)), t.bin("icmp eq", "i64", gb, "0"))
+	p3 := t.v_()
+	t.f("  br i1 %s, label %%%sgk, label %%%sc\n%sgk:\n  %s = getelementptr i8, ptr %%sh, i64 %s\n  br label %%%sj\n%sc:\n", ok, tag, tag, tag, p3, g, tag, tag)
+	return p3
+}
+
+// slowAddr emits the out-of-line translation of a (tr_mem: gapped stack, other regions,
+// the canonical fault) and continues at label cont, or returns from the function after a
+// fault (recorded by tr_mem).
+func (t *translator) slowAddr(a string, size int, store bool, cont string) string {
+	kind := size
+	if store {
+		kind |= 16
+	}
+	rk := t.remHere()
+	p := t.v_()
+	t.f("  %s = call ptr @tr_mem(i64 %s, i64 %s, i32 %d) #0\n", p, a, rk, kind)
+	nul := t.v_()
+	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%propagate, label %%%s, !prof !2\n%s:\n", nul, p, nul, cont, cont)
 	return p
 }

@@ -5,6 +5,7 @@
  * keys, ...) and tr_run, the root frame. This file gives it the region table it translates
  * addresses with (tr_rt), the frame pointer base, the meter synchronisation around
  * syscalls and the error recording. */
+/* translation scheme (changes the runtime hash, so the build cache, with translate.go): credit-2 */
 #include "../../svcrt/c/svcrt.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
@@ -93,13 +94,31 @@ int svc_engine_execute(svc_ctx *c) {
   return 0;
 }
 
-/* A VM fault at the current instruction; rem is the meter after charging it. */
-HIDDEN void tr_fault(int kind, uint64_t rem) {
+/* A VM fault at the current instruction; rem is the meter after charging it. The code
+ * runs on credit (translate.go emitBlock): a negative meter means the native VM would
+ * have stopped earlier, with ExceededMaxInstructions. */
+HIDDEN void tr_fault(int kind, int64_t rem) {
   svc_ctx *c = tr_ctx;
+  if (rem < 0) kind = 1, rem = 0;
   if (kind) svc_fail(c, tr_kinds[kind], 0);
-  if (kind != 1) rem += tr_excess; /* ExceededMaxInstructions: the meter is empty */
-  c->insn_count += tr_synced - rem;
-  c->remaining = rem;
+  uint64_t r = (uint64_t)rem;
+  if (kind != 1) r += tr_excess; /* ExceededMaxInstructions: the meter is empty */
+  c->insn_count += tr_synced - r;
+  c->remaining = r;
+}
+
+/* The out-of-line memory translation (every access the inline region check misses: the
+ * gapped v0 stack, unmapped or short regions): kind is the size, | 16 for a store; rem is
+ * the meter after charging the access. Returns the host address, or 0 after recording
+ * the fault (ExceededMaxInstructions when the access was reached on credit). */
+HIDDEN uint8_t *tr_mem(uint64_t a, int64_t rem, int kind) {
+  if (rem < 0) {
+    tr_fault(1, 0);
+    return 0;
+  }
+  uint8_t *p = svc_translate(tr_ctx, kind >> 4, a, (uint64_t)(kind & 15));
+  if (!p) tr_fault(0, rem);
+  return p;
 }
 
 /* A syscall (interpreter.rs dispatch_syscall): the meter is synchronised before and
