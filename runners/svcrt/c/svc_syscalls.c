@@ -119,25 +119,25 @@ static void sb_dec(sb *b, uint64_t v) {
   while (v);
   sb_str(b, t + i, 20 - i);
 }
-/* Base58 (Bitcoin alphabet) of a 32-byte key: the number is divided by 58^5 per pass over
- * eight 32-bit limbs, which yields five digits at a time (cheap on the PVM). */
+/* Base58 (Bitcoin alphabet) of a 32-byte key: the number, in eight big-endian 32-bit limbs,
+ * is divided by 58^5 per pass, which yields five digits at a time (the PVM divides in one
+ * instruction); limbs that have become zero are skipped. */
 static void sb_base58(sb *b, const uint8_t k[32]) {
   static const char alpha[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   uint32_t limb[8];
   for (int i = 0; i < 8; i++) limb[i] = (uint32_t)k[4 * i] << 24 | (uint32_t)k[4 * i + 1] << 16 | (uint32_t)k[4 * i + 2] << 8 | k[4 * i + 3];
   uint8_t digits[50];
-  int nd = 0;
-  for (;;) {
-    int nonzero = 0;
-    for (int i = 0; i < 8; i++) nonzero |= limb[i] != 0;
-    if (!nonzero) break;
+  int nd = 0, top = 0;
+  while (top < 8 && limb[top] == 0) top++;
+  while (top < 8) {
     uint64_t rem = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = top; i < 8; i++) {
       uint64_t cur = rem << 32 | limb[i];
       limb[i] = (uint32_t)(cur / 656356768u);
       rem = cur % 656356768u;
     }
     for (int j = 0; j < 5; j++) digits[nd++] = (uint8_t)(rem % 58), rem /= 58;
+    while (top < 8 && limb[top] == 0) top++;
   }
   while (nd > 0 && digits[nd - 1] == 0) nd--;
   char out[82];
