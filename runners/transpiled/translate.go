@@ -1080,7 +1080,10 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	}
 	b := t.load(base)
 	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
-	i0 := t.bin("lshr", "i64", a, "32")
+	// The table entry is chosen by the base register, not by the address: the check
+	// below accepts only an access that lies inside the entry's region whichever entry it
+	// is, and accesses through the same base then share the entry's loads.
+	i0 := t.bin("lshr", "i64", b, "32")
 	ix := t.bin("and", "i64", i0, "7")
 	e := t.v_()
 	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
