@@ -1,5 +1,6 @@
 /* svc_core.c — arena, errors, memory translation, compute meter, logs, freestanding helpers. */
 #include "svcrt.h"
+SVC_ZBB_BEGIN
 
 /* bss is zero on a fresh instance; svc_arena_reset re-zeroes what was used */
 uint8_t svc_arena[SVC_ARENA_SIZE] __attribute__((aligned(16)));
@@ -331,3 +332,5 @@ uint32_t svc_murmur3_32(const uint8_t *data, size_t len, uint32_t seed) {
   h ^= h >> 16;
   return h;
 }
+
+SVC_ZBB_END

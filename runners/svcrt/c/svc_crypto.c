@@ -2,6 +2,7 @@
  * sol_keccak256), BLAKE3 (unkeyed hash, 32-byte output) and the edwards25519 point
  * decompression check Solana uses to reject PDAs on the curve. Written for size and clarity. */
 #include "svcrt.h"
+SVC_ZBB_BEGIN
 
 /* ---------------------------------------------------------------- SHA-256 */
 
@@ -364,3 +365,5 @@ int svc_ed25519_on_curve(const uint8_t p[32]) {
   if (svc_memcmp(wb, zero, 32) == 0) return 1;
   return svc_memcmp(rb, one, 32) == 0;
 }
+
+SVC_ZBB_END

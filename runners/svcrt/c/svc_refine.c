@@ -4,6 +4,7 @@
  * logs leave through the JIP-1 `log` host call. Build for gp080 with -DPVM_GP080. */
 #include "pvm.h"
 #include "svcrt.h"
+SVC_ZBB_BEGIN
 
 PVM_IMPORT(PVM_HOST_GAS, uint64_t, pvm_gas)
 PVM_IMPORT(PVM_HOST_LOG, uint64_t, pvm_log, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
@@ -53,3 +54,5 @@ pvm_result refine_ext(const uint8_t *arg, uint64_t len) {
 
 PVM_EXPORT(pvm_result, refine_ext, const uint8_t *, uint64_t)
 PVM_MIN_STACK_SIZE(256 * 1024)
+
+SVC_ZBB_END

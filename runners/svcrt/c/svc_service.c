@@ -1,6 +1,7 @@
 /* svc_service.c — request decoding, aligned input serialization, deserialization + state diff,
  * response encoding: the service's phases around the execution engine. */
 #include "svcrt.h"
+SVC_ZBB_BEGIN
 
 /* ---------------------------------------------------------------- request decoding */
 
@@ -380,3 +381,5 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
 }
 
 const svc_ctx *svc_last_ctx(void) { return &the_ctx; }
+
+SVC_ZBB_END

@@ -1,6 +1,7 @@
 /* svc_syscalls.c — the Solana syscalls with Agave's costs, argument translation and errors
  * (programs/bpf_loader/src/syscalls: mod.rs, logging.rs, mem_ops.rs, sysvar.rs). */
 #include "svcrt.h"
+SVC_ZBB_BEGIN
 
 /* ---------------------------------------------------------------- translation helpers */
 
@@ -704,3 +705,5 @@ int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) 
 }
 
 const char *svc_syscall_name(int idx) { return table[idx].name; }
+
+SVC_ZBB_END

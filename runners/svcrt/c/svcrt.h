@@ -70,6 +70,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The runtime's own files are compiled with Zbb (SVC_ZBB_BEGIN after their #includes,
+ * SVC_ZBB_END at their end): pvm/link turns rotations, byte swaps, bit counts and min/max
+ * into single PVM instructions (sha256/keccak/blake3 rounds, base58, murmur3). Engines that
+ * include this header keep their own flags. */
+#if defined(__riscv)
+#define SVC_ZBB_BEGIN _Pragma("clang attribute push(__attribute__((target(\"arch=+zbb\"))), apply_to = function)")
+#define SVC_ZBB_END _Pragma("clang attribute pop")
+#else
+#define SVC_ZBB_BEGIN
+#define SVC_ZBB_END
+#endif
+
 
 #define SVC_REQ_MAGIC 0x31515653u /* "SVQ1" */
 #define SVC_RESP_MAGIC 0x31525653u /* "SVR1" */
