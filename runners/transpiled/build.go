@@ -1,14 +1,18 @@
 package transpiled
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -39,15 +43,23 @@ type OptLevel int
 // DefaultOpt is -O2.
 const DefaultOpt OptLevel = 2
 
-// Timings splits the compile time of one program.
+// Timings splits the compile time of one program: wall time per phase, and CPU time
+// (user+system) per phase, which a loaded machine inflates less. The CPU of the Go phases
+// is the building thread's (garbage collection on other threads is not counted); the
+// LLVM phase's is the compiler processes'.
 type Timings struct {
 	Translate time.Duration // sBPF → LLVM IR (Go)
 	LLVM      time.Duration // clang-19: IR → RISC-V object
 	Link      time.Duration // pvm/link with the runtime objects
+
+	TranslateCPU, LLVMCPU, LinkCPU time.Duration
 }
 
-// Total is the sum of the three phases.
+// Total is the sum of the three phases (wall).
 func (t Timings) Total() time.Duration { return t.Translate + t.LLVM + t.Link }
+
+// TotalCPU is the sum of the three phases' CPU times.
+func (t Timings) TotalCPU() time.Duration { return t.TranslateCPU + t.LLVMCPU + t.LinkCPU }
 
 // Blob is one compiled program.
 type Blob struct {
@@ -56,7 +68,7 @@ type Blob struct {
 	Program  *pvm.StandardProgram
 	Decoded  *pvm.Decoded
 	Stats    link.Stats
-	Times    Timings // zero when the blob came from the cache
+	Times    Timings // measured when compiled; for a cached blob, what its compile measured (sidecar)
 	Cached   bool
 	Key      string
 	ELFBytes int
@@ -230,30 +242,113 @@ func readObjects(dir string) ([]link.Input, error) {
 	return objs, nil
 }
 
-// CompileIR compiles an IR module to a RISC-V object with clang-19 at level opt.
+// CompileIR compiles an IR module to a RISC-V object at level opt (see Pipeline).
 func CompileIR(ir []byte, opt OptLevel) ([]byte, error) {
+	obj, _, err := compileIR(ir, opt)
+	return obj, err
+}
+
+// Pipeline describes what level opt runs, for reports and the README.
+func Pipeline(opt OptLevel) string {
+	switch opt {
+	case 1:
+		return "opt-19 -passes=" + leanPasses + " | llc-19 -O2"
+	default:
+		return fmt.Sprintf("clang-19 -O%d", opt)
+	}
+}
+
+// leanPasses is -O1's middle end: IPSCCP carries the constant call depth and the
+// translation-time constants into every function, SROA turns the register allocas into
+// SSA, then one round of local simplification. No inlining, GVN or loop passes: about a
+// third of -O2's middle-end time, the same or less gas on straight-line code, more on
+// tight loops (see README).
+const leanPasses = "ipsccp,function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
+
+// rvTarget is clang's target (guest.CFlags, -mno-strict-align) spelled for opt and llc.
+var rvTarget = []string{"-mtriple=riscv64-unknown-none-elf", "-mattr=+e,+m,+a,+c,-relax,+unaligned-scalar-mem,+unaligned-vector-mem"}
+
+// compileIR also returns the CPU time (user+system) of the compiler processes.
+func compileIR(ir []byte, opt OptLevel) ([]byte, time.Duration, error) {
+	if opt < 0 || opt > 3 {
+		return nil, 0, fmt.Errorf("transpiled: optimisation level %d (want 0..3)", opt)
+	}
 	clang, err := guest.FindClang("")
 	if err != nil {
-		return nil, err
-	}
-	if opt < 0 || opt > 3 {
-		return nil, fmt.Errorf("transpiled: optimisation level %d (want 0..3)", opt)
+		return nil, 0, err
 	}
 	dir, err := os.MkdirTemp("", "transpiled-")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer os.RemoveAll(dir)
 	in, out := filepath.Join(dir, "prog.ll"), filepath.Join(dir, "prog.o")
 	if err := os.WriteFile(in, ir, 0o644); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	args := append([]string{}, guest.CFlags...)
-	args = append(args, fmt.Sprintf("-O%d", opt), "-mno-strict-align", "-fno-function-sections", "-Wno-override-module", "-c", in, "-o", out)
-	if b, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("transpiled: clang: %v\n%s", err, b)
+	var cpu time.Duration
+	if opt == 1 {
+		cpu, err = runLean(in, out)
+	} else {
+		args := append([]string{}, guest.CFlags...)
+		args = append(args, fmt.Sprintf("-O%d", opt), "-mno-strict-align", "-fno-function-sections", "-Wno-override-module", "-c", in, "-o", out)
+		cmd := exec.Command(clang, args...)
+		b, e := cmd.CombinedOutput()
+		cpu = processCPU(cmd)
+		if e != nil {
+			err = fmt.Errorf("transpiled: clang: %v\n%s", e, b)
+		}
 	}
-	return os.ReadFile(out)
+	if err != nil {
+		return nil, cpu, err
+	}
+	obj, err := os.ReadFile(out)
+	return obj, cpu, err
+}
+
+func processCPU(cmd *exec.Cmd) time.Duration {
+	if cmd.ProcessState == nil {
+		return 0
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+// runLean runs -O1: opt-19 with leanPasses piped as bitcode into llc-19, so that llc
+// starts up on the other core while opt works.
+func runLean(in, out string) (time.Duration, error) {
+	optPath, err1 := exec.LookPath("opt-19")
+	llcPath, err2 := exec.LookPath("llc-19")
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("transpiled: -O1 needs opt-19 and llc-19 (Debian package llvm-19): %w", errors.Join(err1, err2))
+	}
+	optCmd := exec.Command(optPath, append(append([]string{}, rvTarget...), "-passes="+leanPasses, in, "-o", "-")...)
+	llcCmd := exec.Command(llcPath, append(append([]string{}, rvTarget...), "-target-abi=lp64e", "-relocation-model=pic",
+		"-data-sections", "-O2", "-filetype=obj", "-o", out, "-")...)
+	r, w, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	var optErr, llcErr bytes.Buffer
+	optCmd.Stdout, optCmd.Stderr = w, &optErr
+	llcCmd.Stdin, llcCmd.Stderr = r, &llcErr
+	if err := optCmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		return 0, err
+	}
+	err = llcCmd.Start()
+	r.Close()
+	w.Close()
+	errOpt := optCmd.Wait()
+	if err != nil {
+		return processCPU(optCmd), err
+	}
+	errLLC := llcCmd.Wait()
+	cpu := processCPU(optCmd) + processCPU(llcCmd)
+	if errOpt != nil || errLLC != nil {
+		return cpu, fmt.Errorf("transpiled: opt: %v, llc: %v\n%s%s", errOpt, errLLC, optErr.Bytes(), llcErr.Bytes())
+	}
+	return cpu, nil
 }
 
 // cacheDir is where built blobs are kept (see svcrt.CacheDir).
@@ -283,7 +378,8 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 		return nil, err
 	}
 	ph := sha256.Sum256(elfBytes)
-	key := fmt.Sprintf("%s-O%d-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtk[:12], translatorVersion)
+	pl := sha256.Sum256([]byte(Pipeline(o.Opt) + strings.Join(rvTarget, " ")))
+	key := fmt.Sprintf("%s-O%d-%s-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtk[:12], translatorVersion, hex.EncodeToString(pl[:3]))
 	path := filepath.Join(cacheDir(), key+".pvm")
 	if !o.NoCache {
 		memMu.Lock()
@@ -295,6 +391,9 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 		if raw, err := os.ReadFile(path); err == nil {
 			if b, err := finish(raw, o.Profile); err == nil {
 				b.Cached, b.Key, b.ELFBytes = true, key, len(elfBytes)
+				if sc, err := readSidecar(sidecarPath(path)); err == nil {
+					b.Times, b.IRBytes = sc.timings(), sc.IRBytes
+				}
 				memMu.Lock()
 				memCache[key] = b
 				memMu.Unlock()
@@ -303,26 +402,28 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 		}
 	}
 	var tm Timings
-	t0 := time.Now()
+	goruntime.LockOSThread() // threadCPU measures this goroutine's phases
+	defer goruntime.UnlockOSThread()
+	t0, c0 := time.Now(), threadCPU()
 	mod, err := ModuleFor(elfBytes)
 	if err != nil {
 		return nil, err
 	}
-	tm.Translate = time.Since(t0)
+	tm.Translate, tm.TranslateCPU = time.Since(t0), threadCPU()-c0
 	t1 := time.Now()
-	obj, err := CompileIR(mod.IR, o.Opt)
+	obj, cpu, err := compileIR(mod.IR, o.Opt)
 	if err != nil {
 		return nil, err
 	}
-	tm.LLVM = time.Since(t1)
-	t2 := time.Now()
+	tm.LLVM, tm.LLVMCPU = time.Since(t1), cpu
+	t2, c2 := time.Now(), threadCPU()
 	inputs := append(append([]link.Input{}, rt...), link.Input{Name: "program.o", Data: obj})
 	res, err := link.Link(inputs, link.Options{Profile: o.Profile, Entries: []string{"refine_ext"}})
 	if err != nil {
 		return nil, fmt.Errorf("transpiled: link: %w", err)
 	}
 	raw := res.Blob()
-	tm.Link = time.Since(t2)
+	tm.Link, tm.LinkCPU = time.Since(t2), threadCPU()-c2
 	b, err := finish(raw, o.Profile)
 	if err != nil {
 		return nil, err
@@ -331,6 +432,8 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 	if !o.NoCache {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 			tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+			// The sidecar first: a reader that finds the blob finds its timings too.
+			_ = writeSidecar(sidecarPath(path), sidecarOf(b))
 			if os.WriteFile(tmp, raw, 0o644) == nil {
 				_ = os.Rename(tmp, path)
 			}
@@ -340,6 +443,64 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 		memMu.Unlock()
 	}
 	return b, nil
+}
+
+// sidecar is what a cached blob keeps of its compile (KEY.json next to KEY.pvm), so that
+// runs served from the cache still report the compile time.
+type sidecar struct {
+	TranslateNS    int64 `json:"translate_ns"`
+	LLVMNS         int64 `json:"llvm_ns"`
+	LinkNS         int64 `json:"link_ns"`
+	TranslateCPUNS int64 `json:"translate_cpu_ns"`
+	LLVMCPUNS      int64 `json:"llvm_cpu_ns"`
+	LinkCPUNS      int64 `json:"link_cpu_ns"`
+	ELFBytes       int   `json:"elf_bytes"`
+	IRBytes        int   `json:"ir_bytes"`
+	BlobBytes      int   `json:"blob_bytes"`
+}
+
+func sidecarOf(b *Blob) sidecar {
+	t := b.Times
+	return sidecar{TranslateNS: t.Translate.Nanoseconds(), LLVMNS: t.LLVM.Nanoseconds(), LinkNS: t.Link.Nanoseconds(),
+		TranslateCPUNS: t.TranslateCPU.Nanoseconds(), LLVMCPUNS: t.LLVMCPU.Nanoseconds(), LinkCPUNS: t.LinkCPU.Nanoseconds(),
+		ELFBytes: b.ELFBytes, IRBytes: b.IRBytes, BlobBytes: len(b.Bytes)}
+}
+
+func (s sidecar) timings() Timings {
+	d := func(ns int64) time.Duration { return time.Duration(max(ns, 0)) }
+	return Timings{Translate: d(s.TranslateNS), LLVM: d(s.LLVMNS), Link: d(s.LinkNS),
+		TranslateCPU: d(s.TranslateCPUNS), LLVMCPU: d(s.LLVMCPUNS), LinkCPU: d(s.LinkCPUNS)}
+}
+
+func sidecarPath(blobPath string) string { return strings.TrimSuffix(blobPath, ".pvm") + ".json" }
+
+func writeSidecar(path string, s sidecar) error {
+	j, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if err := os.WriteFile(tmp, j, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// readSidecar reads a sidecar; a missing, malformed or implausible one is an error (the
+// blob is still used, without timings).
+func readSidecar(path string) (sidecar, error) {
+	var s sidecar
+	j, err := os.ReadFile(path)
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(j, &s); err != nil {
+		return s, err
+	}
+	if s.TranslateNS < 0 || s.LLVMNS < 0 || s.LinkNS < 0 || s.TranslateNS+s.LLVMNS+s.LinkNS <= 0 {
+		return sidecar{}, fmt.Errorf("transpiled: sidecar %s has no timings", path)
+	}
+	return s, nil
 }
 
 func finish(raw []byte, p pvm.Profile) (*Blob, error) {

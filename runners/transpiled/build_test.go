@@ -2,6 +2,7 @@ package transpiled_test
 
 import (
 	"bytes"
+	"context"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,7 +18,7 @@ var _ = Describe("the build", func() {
 	It("is deterministic: two fresh builds and the cached one are the same bytes", func() {
 		elfBytes, err := asm.AssembleELF(budgetProgram, sbpf.V0)
 		Expect(err).NotTo(HaveOccurred())
-		for _, opt := range []transpiled.OptLevel{0, 2} {
+		for _, opt := range []transpiled.OptLevel{0, 1, 2} {
 			a, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP080, Opt: opt, NoCache: true})
 			Expect(err).NotTo(HaveOccurred())
 			b, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP080, Opt: opt, NoCache: true})
@@ -27,6 +28,20 @@ var _ = Describe("the build", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Bytes).To(Equal(a.Bytes))
 			Expect(a.Times.LLVM).To(BeNumerically(">", 0))
+			Expect(a.Times.LLVMCPU).To(BeNumerically(">", 0), "the compiler processes' CPU time")
+		}
+	})
+
+	It("runs the same program alike at every level (native's result and CU)", func() {
+		c := newCase("levels", budgetProgram, sbpf.V0, 100000)
+		want := observe(runNative(c))
+		for _, opt := range []transpiled.OptLevel{0, 1, 2, 3} {
+			Expect(transpiled.Pipeline(opt)).NotTo(BeEmpty())
+			r := transpiled.New(pvm.GP072)
+			r.Opt = opt
+			res, err := r.Run(context.Background(), c)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(observe(res)).To(Equal(want), "-O%d", opt)
 		}
 	})
 
