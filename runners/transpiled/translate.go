@@ -100,6 +100,9 @@ type translator struct {
 	pcs      map[uint64][]uint64
 	cur      uint64 // the function being emitted
 
+	prov    map[uint64]*provState // frame-relative registers per instruction (provenance.go)
+	provCur provState             // ... before the instruction being emitted
+
 	// metering on credit (emitBlock)
 	blkRem string // the meter after charging the whole current block
 	blkLen uint64
@@ -469,6 +472,7 @@ func (t *translator) emitFunction(e uint64) {
 		t.f("  %%fph = getelementptr i8, ptr %%sh, i64 %%fo\n")
 	}
 	leaders := t.blocks(e)
+	t.prov = t.frameProvenance(e)
 	if e == t.n {
 		// tr_dispatch checked tpc < n
 		t.f("  switch i64 %%tpc, label %%b%d [", t.n)
@@ -533,8 +537,13 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 		t.f("  br label %%%s\n", t.faultTo(kOverrun))
 		return
 	}
+	t.provCur = provState{}
+	if p := t.prov[l]; p != nil {
+		t.provCur = *p
+	}
 	for pc := l; ; {
 		t.emitInsn(pc)
+		t.provStep(pc, &t.provCur)
 		t.blkIdx++
 		if t.endsBlock(pc) {
 			break
@@ -1081,10 +1090,16 @@ func (t *translator) emitDispatch() {
 // addr emits the translation of base register + off for an access of size bytes and
 // returns the host pointer; a fault branches to fault0 (the error already recorded).
 func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool) string {
-	if base == 10 && t.fixed && int64(off) >= -int64(t.cfg.StackFrameSize) && int64(off) <= -int64(size) {
+	fo := int64(off)
+	rel := base == 10
+	if base < 10 && t.provCur[base].ok {
+		// the base register holds r10 + c (provenance.go)
+		rel, fo = true, t.provCur[base].c+int64(off)
+	}
+	if rel && t.fixed && fo >= -int64(t.cfg.StackFrameSize) && fo <= -int64(size) {
 		// r10 is the VM's frame pointer: the access lies inside the current frame.
 		p := t.v_()
-		t.f("  %s = getelementptr i8, ptr %%fph, i64 %d\n", p, off)
+		t.f("  %s = getelementptr i8, ptr %%fph, i64 %d\n", p, fo)
 		return p
 	}
 	b := t.load(base)

@@ -1,0 +1,98 @@
+package transpiled
+
+// Frame-relative pointer provenance: a forward dataflow per function that tracks which of
+// r0..r9 hold r10 + c (mov64 rX, r10, then add64/sub64 with immediates, copies). With
+// fixed frames r10 is the current frame's top, so an access through such a register whose
+// effective offset lies inside the frame goes straight to the frame, like an r10-relative
+// one, instead of through the region table (and, on v0 with gaps, the gapped translation).
+
+// frameRel is what is known of a register: r10 + c when ok.
+type frameRel struct {
+	ok bool
+	c  int64
+}
+
+type provState [10]frameRel
+
+// provLimit bounds the tracked offsets (an offset beyond it is no longer frame data).
+const provLimit = 1 << 24
+
+// frameProvenance returns, per instruction of function e, the registers known to be
+// frame-relative before it (nil when frames are manual or for the universal function).
+func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
+	if !t.fixed || e >= t.n {
+		return nil
+	}
+	st := map[uint64]*provState{e: {}}
+	work := []uint64{e}
+	for len(work) > 0 {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		out := *st[pc]
+		t.provStep(pc, &out)
+		for _, s := range t.succ(pc) {
+			if s >= t.n {
+				continue
+			}
+			cur, seen := st[s]
+			if !seen {
+				cp := out
+				st[s] = &cp
+				work = append(work, s)
+				continue
+			}
+			changed := false
+			for r := range cur {
+				if cur[r].ok && (!out[r].ok || out[r].c != cur[r].c) {
+					cur[r].ok, changed = false, true
+				}
+			}
+			if changed {
+				work = append(work, s)
+			}
+		}
+	}
+	return st
+}
+
+// provStep applies the instruction at pc to s.
+func (t *translator) provStep(pc uint64, s *provState) {
+	in := &t.ins[pc]
+	d := in.Dst
+	switch in.op {
+	case opMov64R:
+		if d < 10 {
+			switch {
+			case in.Src == 10:
+				s[d] = frameRel{true, 0}
+			case in.Src < 10:
+				s[d] = s[in.Src]
+			default:
+				s[d] = frameRel{}
+			}
+		}
+		return
+	case opAdd64I, opSub64I:
+		if d < 10 && s[d].ok {
+			c := s[d].c + in.Imm
+			if in.op == opSub64I {
+				c = s[d].c - in.Imm
+			}
+			s[d] = frameRel{c > -provLimit && c < provLimit, c}
+		}
+		return
+	case opCall, opCallx:
+		// r0..r5 are the callee's (a syscall writes only r0, but a syscall-then-internal
+		// call may run a function); r6..r9 are restored.
+		for r := 0; r <= 5; r++ {
+			s[r] = frameRel{}
+		}
+		return
+	}
+	_, def := t.useDef(pc)
+	for r := 0; r < 10; r++ {
+		if def&(1<<r) != 0 {
+			s[r] = frameRel{}
+		}
+	}
+}
