@@ -1,18 +1,26 @@
 package transpiled
 
+import "github.com/sbpf-pvm/sbpf-pvm/sbpf"
+
 // Frame-relative pointer provenance: a forward dataflow per function that tracks which of
 // r0..r9 hold r10 + c (mov64 rX, r10, then add64/sub64 with immediates, copies). With
 // fixed frames r10 is the current frame's top, so an access through such a register whose
 // effective offset lies inside the frame goes straight to the frame, like an r10-relative
 // one, instead of through the region table (and, on v0 with gaps, the gapped translation).
 
-// frameRel is what is known of a register: r10 + c when ok.
+// frameRel is what is known of a register: r10 + c when ok; and hint, the region it
+// probably points into (0: unknown). A hint only orders the checks of an access (the
+// checks stay exact), so it may be wrong: r10 plus or minus anything is the stack, r1 at
+// the entrypoint plus anything the input, a lddw constant its region.
 type frameRel struct {
-	ok bool
-	c  int64
+	ok   bool
+	c    int64
+	hint uint8
 }
 
 type provState [10]frameRel
+
+const stackRegion = uint8(sbpf.MMStackStart >> 32)
 
 // provLimit bounds the tracked offsets (an offset beyond it is no longer frame data).
 const provLimit = 1 << 24
@@ -23,7 +31,11 @@ func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
 	if !t.fixed || e >= t.n {
 		return nil
 	}
-	st := map[uint64]*provState{e: {}}
+	init := &provState{}
+	if e == t.exe.EntryPC {
+		init[1].hint = uint8(sbpf.MMInputStart >> 32)
+	}
+	st := map[uint64]*provState{e: init}
 	work := []uint64{e}
 	for len(work) > 0 {
 		pc := work[len(work)-1]
@@ -46,6 +58,9 @@ func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
 				if cur[r].ok && (!out[r].ok || out[r].c != cur[r].c) {
 					cur[r].ok, changed = false, true
 				}
+				if cur[r].hint != 0 && cur[r].hint != out[r].hint {
+					cur[r].hint, changed = 0, true
+				}
 			}
 			if changed {
 				work = append(work, s)
@@ -64,7 +79,7 @@ func (t *translator) provStep(pc uint64, s *provState) {
 		if d < 10 {
 			switch {
 			case in.Src == 10:
-				s[d] = frameRel{true, 0}
+				s[d] = frameRel{true, 0, stackRegion}
 			case in.Src < 10:
 				s[d] = s[in.Src]
 			default:
@@ -78,7 +93,28 @@ func (t *translator) provStep(pc uint64, s *provState) {
 			if in.op == opSub64I {
 				c = s[d].c - in.Imm
 			}
-			s[d] = frameRel{c > -provLimit && c < provLimit, c}
+			s[d] = frameRel{c > -provLimit && c < provLimit, c, s[d].hint}
+		}
+		return
+	case opAdd64R, opSub64R:
+		// a pointer plus or minus an index (or an index plus a pointer) stays in its region
+		if d < 10 {
+			h := s[d].hint
+			if h == 0 && in.op == opAdd64R && in.Src < 10 {
+				h = s[in.Src].hint
+			}
+			if h == 0 && in.op == opAdd64R && in.Src == 10 {
+				h = stackRegion
+			}
+			s[d] = frameRel{hint: h}
+		}
+		return
+	case opLddw:
+		if d < 10 {
+			s[d] = frameRel{}
+			if k := uint64(in.Imm) >> 32; k >= 1 && k <= 4 {
+				s[d].hint = uint8(k)
+			}
 		}
 		return
 	case opCall, opCallx:

@@ -1104,11 +1104,50 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	}
 	b := t.load(base)
 	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
+	tag := fmt.Sprintf("m%d", pc)
+	var inc []string // the phi's incoming host addresses
+	hint := uint8(2)
+	if base < 10 {
+		hint = t.provCur[base].hint
+	}
+	gapFirst := t.gaps && hint == 2
+	switch {
+	case gapFirst:
+		// a pointer into the v0 stack with gaps: the gapped translation first
+		inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
+	case hint >= 1 && hint < 5:
+		// the base register probably points into region hint (provenance.go): its
+		// entry's loads are from a constant address, so LLVM can hoist them
+		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), size, store)
+		t.f("  br i1 %s, label %%%sh, label %%%sx, !prof !1\n%sh:\n", ok, tag, tag, tag)
+		inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
+		t.f("  br label %%%sj\n%sx:\n", tag, tag)
+	}
 	// The table entry is chosen by the base register, not by the address: the check
 	// below accepts only an access that lies inside the entry's region whichever entry it
 	// is, and accesses through the same base then share the entry's loads.
 	i0 := t.bin("lshr", "i64", b, "32")
 	ix := t.bin("and", "i64", i0, "7")
+	e, ok := t.regionCheck(a, ix, size, store)
+	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
+	inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
+	t.f("  br label %%%sj\n%ss:\n", tag, tag)
+	slow := tag + "s"
+	if t.gaps && !gapFirst {
+		// The v0 stack with gaps (pointers to stack data in other registers than r10):
+		// memory_region.rs's gapped translation inline, before the out-of-line path.
+		inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
+		slow = tag + "c"
+	}
+	inc = append(inc, fmt.Sprintf("[ %s, %%%s ]", t.slowAddr(a, size, store, tag+"j"), slow))
+	p := t.v_()
+	t.f("  %s = phi ptr %s\n", p, strings.Join(inc, ", "))
+	return p
+}
+
+// regionCheck emits the check of an access of size bytes at a against the region table
+// entry ix (a constant or a value): it returns the entry and the i1 "inside".
+func (t *translator) regionCheck(a, ix string, size int, store bool) (string, string) {
 	e := t.v_()
 	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
 	vm := t.v_()
@@ -1116,24 +1155,14 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	o := t.bin("sub", "i64", a, vm)
 	lp, lim := t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
-	ok := t.bin("icmp ult", "i64", o, lim)
-	tag := fmt.Sprintf("m%d", pc)
-	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
-	hp, h, p1 := t.v_(), t.v_(), t.v_()
+	return e, t.bin("icmp ult", "i64", o, lim)
+}
+
+// regionHost emits the host address of a inside the region of table entry e.
+func (t *translator) regionHost(a, e string) string {
+	hp, h, p := t.v_(), t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
-	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n  br label %%%sj\n%ss:\n", p1, h, a, tag, tag)
-	if t.gaps {
-		// The v0 stack with gaps (pointers to stack data in other registers than r10):
-		// memory_region.rs's gapped translation inline, before the out-of-line path.
-		p3 := t.gapped(a, size, tag)
-		p2 := t.slowAddr(a, size, store, tag+"j")
-		p := t.v_()
-		t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%sc ], [ %s, %%%sgk ]\n", p, p1, tag, p2, tag, p3, tag)
-		return p
-	}
-	p2 := t.slowAddr(a, size, store, tag+"j")
-	p := t.v_()
-	t.f("  %s = phi ptr [ %s, %%%sf ], [ %s, %%%ss ]\n", p, p1, tag, p2, tag)
+	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n", p, h, a)
 	return p
 }
 
