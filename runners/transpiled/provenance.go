@@ -25,15 +25,20 @@ const stackRegion = uint8(sbpf.MMStackStart >> 32)
 // provLimit bounds the tracked offsets (an offset beyond it is no longer frame data).
 const provLimit = 1 << 24
 
-// frameProvenance returns, per instruction of function e, the registers known to be
-// frame-relative before it (nil when frames are manual or for the universal function).
+// frameProvenance returns, per instruction of function e, what is known of the
+// registers before it (nil for the universal function). The registers' region hints at
+// the entry come from every call site (propagateHints).
 func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
-	if !t.fixed || e >= t.n {
+	if e >= t.n {
 		return nil
 	}
 	init := &provState{}
-	if e == t.exe.EntryPC {
-		init[1].hint = uint8(sbpf.MMInputStart >> 32)
+	if h := t.entryHints[e]; h != nil {
+		for r := range init {
+			if h[r] != hintUnset {
+				init[r].hint = h[r]
+			}
+		}
 	}
 	st := map[uint64]*provState{e: init}
 	work := []uint64{e}
@@ -68,6 +73,61 @@ func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
 		}
 	}
 	return st
+}
+
+// hintUnset marks an entry register no call site has been seen for yet.
+const hintUnset = 0xff
+
+// propagateHints computes the region hints of every function's registers at its entry:
+// what all its call sites agree on (the entrypoint's r1 is the input; a function callx
+// may reach knows nothing), to a fixed point.
+func (t *translator) propagateHints() {
+	t.entryHints = map[uint64]*[10]uint8{}
+	for _, e := range t.entries {
+		h := &[10]uint8{}
+		if !t.hasCallx && e != t.exe.EntryPC {
+			for r := range h {
+				h[r] = hintUnset
+			}
+		}
+		t.entryHints[e] = h
+	}
+	if h := t.entryHints[t.exe.EntryPC]; h != nil && !t.hasCallx {
+		h[1] = uint8(sbpf.MMInputStart >> 32)
+	}
+	for round := 0; round < 32; round++ {
+		changed := false
+		for _, e := range t.entries {
+			st := t.frameProvenance(e)
+			for pc, s := range st {
+				if t.ins[pc].op != opCall {
+					continue
+				}
+				kind, target, _, ok := t.exe.ResolveCall(pc)
+				if !ok || (kind != sbpf.CallInternal && kind != sbpf.CallSyscallThenInternal) || target >= t.n {
+					continue
+				}
+				h := t.entryHints[target]
+				if h == nil {
+					continue
+				}
+				for r := 1; r < 10; r++ {
+					n := s[r].hint
+					if kind == sbpf.CallSyscallThenInternal && r == 0 {
+						n = 0
+					}
+					if h[r] == hintUnset {
+						h[r], changed = n, true
+					} else if h[r] != n && h[r] != 0 {
+						h[r], changed = 0, true
+					}
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
 }
 
 // provStep applies the instruction at pc to s.

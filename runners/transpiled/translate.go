@@ -100,8 +100,9 @@ type translator struct {
 	pcs      map[uint64][]uint64
 	cur      uint64 // the function being emitted
 
-	prov    map[uint64]*provState // frame-relative registers per instruction (provenance.go)
-	provCur provState             // ... before the instruction being emitted
+	prov       map[uint64]*provState // frame-relative registers per instruction (provenance.go)
+	entryHints map[uint64]*[10]uint8 // region hints of the registers at each function's entry
+	provCur    provState             // ... before the instruction being emitted
 
 	// metering on credit (emitBlock)
 	blkRem string // the meter after charging the whole current block
@@ -150,6 +151,7 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 	if err := t.analyze(); err != nil {
 		return nil, err
 	}
+	t.propagateHints()
 	t.emitModule()
 	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
 }
