@@ -35,6 +35,7 @@ var trrepOpts struct {
 	out       string
 	noCorpus  bool
 	noCompare bool
+	writeSyn  string
 }
 
 var trrepCmd = &cobra.Command{
@@ -68,6 +69,7 @@ func init() {
 	f.StringVarP(&trrepOpts.out, "output", "o", "", "also write the report to this file")
 	f.BoolVar(&trrepOpts.noCorpus, "no-corpus", false, "only the synthetic program")
 	f.BoolVar(&trrepOpts.noCompare, "no-compare", false, "do not run the native runner to compare")
+	f.StringVar(&trrepOpts.writeSyn, "write-synthetic", "", "also write the synthetic program's ELF to this file (to compile it with `transpile`)")
 	rootCmd.AddCommand(trrepCmd)
 }
 
@@ -202,6 +204,11 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 		var err error
 		if synthELF, err = asm.AssembleELF(trrepSynthetic(trrepOpts.synthKB*1024), sbpf.V0); err != nil {
 			return fmt.Errorf("transpile-report: synthetic program: %w", err)
+		}
+		if trrepOpts.writeSyn != "" {
+			if err := os.WriteFile(trrepOpts.writeSyn, synthELF, 0o644); err != nil {
+				return err
+			}
 		}
 		for _, lv := range levels {
 			fmt.Fprintf(log, "-O%d synthetic (%d bytes)\n", lv, len(synthELF))

@@ -1,12 +1,10 @@
 package transpiled
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -248,25 +246,10 @@ func CompileIR(ir []byte, opt OptLevel) ([]byte, error) {
 	return obj, err
 }
 
-// Pipeline describes what level opt runs, for reports and the README.
-func Pipeline(opt OptLevel) string {
-	switch opt {
-	case 1:
-		return "opt-19 -passes=" + leanPasses + " | llc-19 -O2"
-	default:
-		return fmt.Sprintf("clang-19 -O%d", opt)
-	}
-}
-
-// leanPasses is -O1's middle end: IPSCCP carries the constant call depth and the
-// translation-time constants into every function, SROA turns the register allocas into
-// SSA, then one round of local simplification. No inlining, GVN or loop passes: about a
-// third of -O2's middle-end time, the same or less gas on straight-line code, more on
-// tight loops (see README).
-const leanPasses = "ipsccp,function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
-
-// rvTarget is clang's target (guest.CFlags, -mno-strict-align) spelled for opt and llc.
-var rvTarget = []string{"-mtriple=riscv64-unknown-none-elf", "-mattr=+e,+m,+a,+c,-relax,+unaligned-scalar-mem,+unaligned-vector-mem"}
+// Pipeline describes what level opt runs, for reports. Each level is one clang-19
+// process: a custom pass list needs opt-19 and llc-19 as two processes, which measured
+// slower than clang -O2 on the corpus (see README).
+func Pipeline(opt OptLevel) string { return fmt.Sprintf("clang-19 -O%d", opt) }
 
 // compileIR also returns the CPU time (user+system) of the compiler processes.
 func compileIR(ir []byte, opt OptLevel) ([]byte, time.Duration, error) {
@@ -286,21 +269,13 @@ func compileIR(ir []byte, opt OptLevel) ([]byte, time.Duration, error) {
 	if err := os.WriteFile(in, ir, 0o644); err != nil {
 		return nil, 0, err
 	}
-	var cpu time.Duration
-	if opt == 1 {
-		cpu, err = runLean(in, out)
-	} else {
-		args := append([]string{}, guest.CFlags...)
-		args = append(args, fmt.Sprintf("-O%d", opt), "-mno-strict-align", "-fno-function-sections", "-Wno-override-module", "-c", in, "-o", out)
-		cmd := exec.Command(clang, args...)
-		b, e := cmd.CombinedOutput()
-		cpu = processCPU(cmd)
-		if e != nil {
-			err = fmt.Errorf("transpiled: clang: %v\n%s", e, b)
-		}
-	}
+	args := append([]string{}, guest.CFlags...)
+	args = append(args, fmt.Sprintf("-O%d", opt), "-mno-strict-align", "-fno-function-sections", "-Wno-override-module", "-c", in, "-o", out)
+	cmd := exec.Command(clang, args...)
+	b, err := cmd.CombinedOutput()
+	cpu := processCPU(cmd)
 	if err != nil {
-		return nil, cpu, err
+		return nil, cpu, fmt.Errorf("transpiled: clang: %v\n%s", err, b)
 	}
 	obj, err := os.ReadFile(out)
 	return obj, cpu, err
@@ -311,44 +286,6 @@ func processCPU(cmd *exec.Cmd) time.Duration {
 		return 0
 	}
 	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-}
-
-// runLean runs -O1: opt-19 with leanPasses piped as bitcode into llc-19, so that llc
-// starts up on the other core while opt works.
-func runLean(in, out string) (time.Duration, error) {
-	optPath, err1 := exec.LookPath("opt-19")
-	llcPath, err2 := exec.LookPath("llc-19")
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("transpiled: -O1 needs opt-19 and llc-19 (Debian package llvm-19): %w", errors.Join(err1, err2))
-	}
-	optCmd := exec.Command(optPath, append(append([]string{}, rvTarget...), "-passes="+leanPasses, in, "-o", "-")...)
-	llcCmd := exec.Command(llcPath, append(append([]string{}, rvTarget...), "-target-abi=lp64e", "-relocation-model=pic",
-		"-data-sections", "-O2", "-filetype=obj", "-o", out, "-")...)
-	r, w, err := os.Pipe()
-	if err != nil {
-		return 0, err
-	}
-	var optErr, llcErr bytes.Buffer
-	optCmd.Stdout, optCmd.Stderr = w, &optErr
-	llcCmd.Stdin, llcCmd.Stderr = r, &llcErr
-	if err := optCmd.Start(); err != nil {
-		r.Close()
-		w.Close()
-		return 0, err
-	}
-	err = llcCmd.Start()
-	r.Close()
-	w.Close()
-	errOpt := optCmd.Wait()
-	if err != nil {
-		return processCPU(optCmd), err
-	}
-	errLLC := llcCmd.Wait()
-	cpu := processCPU(optCmd) + processCPU(llcCmd)
-	if errOpt != nil || errLLC != nil {
-		return cpu, fmt.Errorf("transpiled: opt: %v, llc: %v\n%s%s", errOpt, errLLC, optErr.Bytes(), llcErr.Bytes())
-	}
-	return cpu, nil
 }
 
 // cacheDir is where built blobs are kept (see svcrt.CacheDir).
@@ -378,7 +315,7 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 		return nil, err
 	}
 	ph := sha256.Sum256(elfBytes)
-	pl := sha256.Sum256([]byte(Pipeline(o.Opt) + strings.Join(rvTarget, " ")))
+	pl := sha256.Sum256([]byte(Pipeline(o.Opt)))
 	key := fmt.Sprintf("%s-O%d-%s-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtk[:12], translatorVersion, hex.EncodeToString(pl[:3]))
 	path := filepath.Join(cacheDir(), key+".pvm")
 	if !o.NoCache {
