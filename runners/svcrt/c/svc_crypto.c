@@ -286,6 +286,23 @@ static void fe_carry(fe *h) {
   }
 }
 
+/* Products of limbs below 2^52 (one limb below 2^52 + 2^13, the others below 2^51 after
+ * the single carry chain below) stay far below 2^128; the final carry of r4 (times 19) is
+ * folded into limb 0 and carried once into limb 1, which keeps every output limb below
+ * 2^52: outputs can be fed back in without a full reduction. */
+static void fe_reduce(fe *h, unsigned __int128 r0, unsigned __int128 r1, unsigned __int128 r2, unsigned __int128 r3,
+                      unsigned __int128 r4) {
+  r1 += (uint64_t)(r0 >> 51);
+  r2 += (uint64_t)(r1 >> 51);
+  r3 += (uint64_t)(r2 >> 51);
+  r4 += (uint64_t)(r3 >> 51);
+  uint64_t c = (uint64_t)(r4 >> 51);
+  uint64_t h0 = ((uint64_t)r0 & M51) + c * 19;
+  h->v[0] = h0 & M51;
+  h->v[1] = ((uint64_t)r1 & M51) + (h0 >> 51);
+  h->v[2] = (uint64_t)r2 & M51, h->v[3] = (uint64_t)r3 & M51, h->v[4] = (uint64_t)r4 & M51;
+}
+
 static void fe_mul(fe *h, const fe *f, const fe *g) {
   typedef unsigned __int128 u128;
   const uint64_t *a = f->v, *b = g->v;
@@ -295,14 +312,26 @@ static void fe_mul(fe *h, const fe *f, const fe *g) {
   u128 r2 = (u128)a[0] * b[2] + (u128)a[1] * b[1] + (u128)a[2] * b[0] + (u128)a[3] * b4 + (u128)a[4] * b3;
   u128 r3 = (u128)a[0] * b[3] + (u128)a[1] * b[2] + (u128)a[2] * b[1] + (u128)a[3] * b[0] + (u128)a[4] * b4;
   u128 r4 = (u128)a[0] * b[4] + (u128)a[1] * b[3] + (u128)a[2] * b[2] + (u128)a[3] * b[1] + (u128)a[4] * b[0];
-  r1 += (uint64_t)(r0 >> 51), r0 &= M51;
-  r2 += (uint64_t)(r1 >> 51), r1 &= M51;
-  r3 += (uint64_t)(r2 >> 51), r2 &= M51;
-  r4 += (uint64_t)(r3 >> 51), r3 &= M51;
-  uint64_t c = (uint64_t)(r4 >> 51);
-  r4 &= M51;
-  h->v[0] = (uint64_t)r0 + c * 19, h->v[1] = (uint64_t)r1, h->v[2] = (uint64_t)r2, h->v[3] = (uint64_t)r3, h->v[4] = (uint64_t)r4;
-  fe_carry(h);
+  fe_reduce(h, r0, r1, r2, r3, r4);
+}
+
+/* h = f^2 with the symmetric products shared: 15 multiplications instead of 25. */
+static void fe_sq(fe *h, const fe *f) {
+  typedef unsigned __int128 u128;
+  const uint64_t *a = f->v;
+  uint64_t d0 = 2 * a[0], d1 = 2 * a[1], d2 = 2 * a[2], a3_19 = 19 * a[3], a4_19 = 19 * a[4];
+  u128 r0 = (u128)a[0] * a[0] + (u128)d1 * a4_19 + (u128)d2 * a3_19;
+  u128 r1 = (u128)d0 * a[1] + (u128)d2 * a4_19 + (u128)a[3] * a3_19;
+  u128 r2 = (u128)d0 * a[2] + (u128)a[1] * a[1] + (u128)(2 * a[3]) * a4_19;
+  u128 r3 = (u128)d0 * a[3] + (u128)d1 * a[2] + (u128)a[4] * a4_19;
+  u128 r4 = (u128)d0 * a[4] + (u128)d1 * a[3] + (u128)a[2] * a[2];
+  fe_reduce(h, r0, r1, r2, r3, r4);
+}
+
+/* h = f^(2^n) */
+static void fe_sqn(fe *h, const fe *f, int n) {
+  fe_sq(h, f);
+  while (--n > 0) fe_sq(h, h);
 }
 
 /* Canonical little-endian value (fully reduced). */
@@ -345,18 +374,33 @@ int svc_ed25519_on_curve(const uint8_t p[32]) {
   v.v[0] += 1;
   fe_carry(&v);
   fe_mul(&w, &u, &v);
-  /* r = w^((p-1)/2), exponent 2^254 - 10: bytes F6 FF .. FF 3F */
-  r = (fe){{1, 0, 0, 0, 0}};
-  for (int bit = 253; bit >= 0; bit--) {
-    fe_mul(&r, &r, &r);
-    int set = bit >= 4 || bit == 0 ? (bit != 0 && bit != 3) : (bit == 1 || bit == 2);
-    /* (p-1)/2 = 2^254 - 10 has bits 253..4 set, bit 3 clear, bits 2 and 1 set, bit 0 clear */
-    if (bit >= 4) set = 1;
-    else if (bit == 3) set = 0;
-    else if (bit == 2 || bit == 1) set = 1;
-    else set = 0;
-    if (set) fe_mul(&r, &r, &w);
-  }
+  /* r = w^((p-1)/2) = w^(2^254 - 10) = (w^(2^250 - 1))^(2^4) * w^6, with ref10's addition
+   * chain for w^(2^250 - 1): 254 squarings and 13 multiplications. */
+  fe z2, z9, z11, t0, t1, t2;
+  fe_sq(&z2, &w);                 /* w^2 */
+  fe_sqn(&t0, &z2, 2);            /* w^8 */
+  fe_mul(&z9, &t0, &w);           /* w^9 */
+  fe_mul(&z11, &z9, &z2);         /* w^11 */
+  fe_sq(&t0, &z11);               /* w^22 */
+  fe_mul(&t0, &t0, &z9);          /* w^(2^5 - 1) */
+  fe_sqn(&t1, &t0, 5);
+  fe_mul(&t0, &t1, &t0);          /* w^(2^10 - 1) */
+  fe_sqn(&t1, &t0, 10);
+  fe_mul(&t1, &t1, &t0);          /* w^(2^20 - 1) */
+  fe_sqn(&t2, &t1, 20);
+  fe_mul(&t1, &t2, &t1);          /* w^(2^40 - 1) */
+  fe_sqn(&t1, &t1, 10);
+  fe_mul(&t0, &t1, &t0);          /* w^(2^50 - 1) */
+  fe_sqn(&t1, &t0, 50);
+  fe_mul(&t1, &t1, &t0);          /* w^(2^100 - 1) */
+  fe_sqn(&t2, &t1, 100);
+  fe_mul(&t1, &t2, &t1);          /* w^(2^200 - 1) */
+  fe_sqn(&t1, &t1, 50);
+  fe_mul(&t0, &t1, &t0);          /* w^(2^250 - 1) */
+  fe_sqn(&t0, &t0, 4);            /* w^(2^254 - 16) */
+  fe_sq(&t1, &z2);                /* w^4 */
+  fe_mul(&t1, &t1, &z2);          /* w^6 */
+  fe_mul(&r, &t0, &t1);           /* w^(2^254 - 10) */
   uint8_t rb[32], wb[32];
   fe_tobytes(rb, &r);
   fe_tobytes(wb, &w);
