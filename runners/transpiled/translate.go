@@ -1112,34 +1112,37 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	if base < 10 {
 		hint = t.provCur[base].hint
 	}
-	gapFirst := t.gaps && hint == 2
+	// A hint decides which region is checked inline; a miss goes out of line (tr_mem
+	// translates any address, so a wrong hint costs gas, never correctness).
+	slow := tag + "s"
 	switch {
-	case gapFirst:
-		// a pointer into the v0 stack with gaps: the gapped translation first
+	case t.gaps && hint == 2:
+		// a pointer into the v0 stack with gaps: the gapped translation
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
+		slow = tag + "c"
 	case hint >= 1 && hint < 5:
 		// the base register probably points into region hint (provenance.go): its
 		// entry's loads are from a constant address, so LLVM can hoist them
 		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), size, store)
-		t.f("  br i1 %s, label %%%sh, label %%%sx, !prof !1\n%sh:\n", ok, tag, tag, tag)
+		t.f("  br i1 %s, label %%%sh, label %%%ss, !prof !1\n%sh:\n", ok, tag, tag, tag)
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
-		t.f("  br label %%%sj\n%sx:\n", tag, tag)
-	}
-	// The table entry is chosen by the base register, not by the address: the check
-	// below accepts only an access that lies inside the entry's region whichever entry it
-	// is, and accesses through the same base then share the entry's loads.
-	i0 := t.bin("lshr", "i64", b, "32")
-	ix := t.bin("and", "i64", i0, "7")
-	e, ok := t.regionCheck(a, ix, size, store)
-	t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
-	inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
-	t.f("  br label %%%sj\n%ss:\n", tag, tag)
-	slow := tag + "s"
-	if t.gaps && !gapFirst {
-		// The v0 stack with gaps (pointers to stack data in other registers than r10):
-		// memory_region.rs's gapped translation inline, before the out-of-line path.
-		inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
-		slow = tag + "c"
+		t.f("  br label %%%sj\n%ss:\n", tag, tag)
+	default:
+		// The table entry is chosen by the base register, not by the address: the check
+		// accepts only an access that lies inside the entry's region whichever entry it
+		// is, and accesses through the same base then share the entry's loads.
+		i0 := t.bin("lshr", "i64", b, "32")
+		ix := t.bin("and", "i64", i0, "7")
+		e, ok := t.regionCheck(a, ix, size, store)
+		t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
+		inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
+		t.f("  br label %%%sj\n%ss:\n", tag, tag)
+		if t.gaps {
+			// The v0 stack with gaps (pointers to stack data in other registers than
+			// r10): memory_region.rs's gapped translation inline, before tr_mem.
+			inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
+			slow = tag + "c"
+		}
 	}
 	inc = append(inc, fmt.Sprintf("[ %s, %%%s ]", t.slowAddr(a, size, store, tag+"j"), slow))
 	p := t.v_()
