@@ -1,5 +1,5 @@
 // Package svcrt is the Go side of the shared C service runtime of sbpf-pvm's PVM runners
-// (interp-svc now, transpiled later): the request/response wire format the host and the
+// (interp-svc and transpiled): the request/response wire format the host and the
 // guest exchange, and the conversion from a corpus case to a request and from a response
 // to a runners.Result.
 //
