@@ -2,7 +2,9 @@ package transpiled_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
@@ -49,4 +51,31 @@ func BenchmarkRun(b *testing.B) {
 	}
 	b.ReportMetric(gas/cu, "gas/CU")
 	b.ReportMetric(exec/cu, "exec-gas/CU")
+}
+
+// BenchmarkBuild compiles a program cold (no cache) at -O0 and -O2 and reports the CPU
+// time of each phase per 100 KB of ELF (CPU: less inflated than wall on a shared machine).
+func BenchmarkBuild(b *testing.B) {
+	elfBytes, err := asm.AssembleELF(budgetProgram, sbpf.V0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, opt := range []transpiled.OptLevel{0, 2} {
+		b.Run(fmt.Sprintf("O%d", opt), func(b *testing.B) {
+			var sum transpiled.Timings
+			for i := 0; i < b.N; i++ {
+				bl, err := transpiled.Build(elfBytes, transpiled.Options{Profile: pvm.GP072, Opt: opt, NoCache: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum.TranslateCPU += bl.Times.TranslateCPU
+				sum.LLVMCPU += bl.Times.LLVMCPU
+				sum.LinkCPU += bl.Times.LinkCPU
+			}
+			per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) * 100 * 1024 / float64(len(elfBytes)) }
+			b.ReportMetric(per(sum.TranslateCPU), "translate-cpu-s/100KB")
+			b.ReportMetric(per(sum.LLVMCPU), "llvm-cpu-s/100KB")
+			b.ReportMetric(per(sum.LinkCPU), "link-cpu-s/100KB")
+		})
+	}
 }
