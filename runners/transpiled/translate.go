@@ -102,6 +102,8 @@ type translator struct {
 
 	prov       map[uint64]*provState // frame-relative registers per instruction (provenance.go)
 	entryHints map[uint64]*[10]uint8 // region hints of the registers at each function's entry
+	regVal     map[uint8]string      // registers' SSA values in the current block (load, store)
+	dirty      uint16                // registers stored in the current block
 	provCur    provState             // ... before the instruction being emitted
 
 	// metering on credit (emitBlock)
@@ -516,6 +518,7 @@ func (t *translator) emitFunction(e uint64) {
 // such an invocation fails, and its state is discarded.
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
+	t.regVal, t.dirty = map[uint8]string{}, 0
 	var length uint64
 	if l < t.n {
 		for pc := l; ; {
@@ -552,6 +555,7 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 		}
 		next := pc + t.width(pc)
 		if next >= t.n || isLeader[next] {
+			t.flush()
 			t.f("  br label %%b%d\n", next)
 			break
 		}
@@ -596,13 +600,34 @@ func (t *translator) paid(pc uint64, tag string) {
 	t.f("  %s = icmp slt i64 %s, 0\n  br i1 %s, label %%exhaust, label %%pd%d%s, !prof !2\npd%d%s:\n", c, t.blkRem, c, pc, tag, pc, tag)
 }
 
+// load returns the value of register r: within a block, the SSA value last loaded or
+// stored (every point of the block's straight line is dominated by the earlier ones).
 func (t *translator) load(r uint8) string {
+	if v, ok := t.regVal[r]; ok {
+		return v
+	}
 	v := t.v_()
 	t.f("  %s = load i64, ptr %s\n", v, regName(r))
+	t.regVal[r] = v
 	return v
 }
 
-func (t *translator) store(r uint8, v string) { t.f("  store i64 %s, ptr %s\n", v, regName(r)) }
+// store sets register r; the alloca is written when the block is left (flush).
+func (t *translator) store(r uint8, v string) {
+	t.regVal[r] = v
+	t.dirty |= 1 << r
+}
+
+// flush writes the registers set in this block to their allocas, before a branch to
+// another block.
+func (t *translator) flush() {
+	for r := uint8(0); r <= 10; r++ {
+		if t.dirty&(1<<r) != 0 {
+			t.f("  store i64 %s, ptr %s\n", t.regVal[r], regName(r))
+		}
+	}
+	t.dirty = 0
+}
 
 func (t *translator) bin(opname, ty, a, b string) string {
 	v := t.v_()
@@ -822,6 +847,7 @@ func (t *translator) emitInsn(pc uint64) {
 		if in.Off < 0 {
 			t.paid(pc, "")
 		}
+		t.flush()
 		t.f("  br label %%b%d\n", uint64(int64(pc)+1+int64(in.Off)))
 	case opJcc:
 		t.jcc(pc, in)
@@ -932,6 +958,7 @@ func (t *translator) jcc(pc uint64, in *insn) {
 	} else {
 		x = t.bin("icmp "+c.pred, ty, a, b)
 	}
+	t.flush()
 	t.f("  br i1 %s, label %%b%d, label %%b%d\n", x, uint64(int64(pc)+1+int64(in.Off)), pc+1)
 }
 
@@ -1011,6 +1038,7 @@ func (t *translator) invoke(pc uint64, target *uint64, tpc, r10 string) {
 		t.f("  %s = extractvalue %s %s, %d\n", v, ty, res, i)
 		t.store(r, v)
 	}
+	t.flush()
 	t.f("  store i64 %s, ptr %%rem\n  br label %%b%d\n", nm, pc+1)
 }
 
@@ -1038,6 +1066,7 @@ func (t *translator) call(pc uint64, in *insn) {
 		t.f("  %s = load i64, ptr @tr_r0\n", r0)
 		t.store(0, r0)
 		if kind == sbpf.CallSyscall {
+			t.flush()
 			t.f("  br label %%b%d\n", pc+1)
 			return
 		}
