@@ -140,6 +140,57 @@ var _ = Describe("instruction classes agree with native", func() {
 		}
 	})
 
+	It("accesses through pointers whose provenance misleads (region hints, frame offsets)", func() {
+		// hints are only an order of checks: a heap-hinted pointer moved into the input,
+		// an input-hinted one moved into the heap, a stack pointer walking out of its
+		// frame (into the gap on v0), a function receiving a stack pointer from one call
+		// site and an input pointer from another, a frame pointer copy in a loop
+		src := fmt.Sprintf(`
+			mov64 r6, r1
+			lddw r7, 0x300000000
+			lddw r2, 0x100000000
+			add64 r7, r2
+			ldxdw r0, [r7+%d]
+			mov64 r8, r6
+			sub64 r8, r2
+			stxdw [r8+16], r0
+			ldxdw r3, [r8+16]
+			mov64 r1, r10
+			add64 r1, -200
+			call f
+			mov64 r1, r6
+			call f
+			mov64 r4, r10
+			mov64 r5, 4
+		loop:
+			add64 r4, -8
+			stxdw [r4+0], r5
+			sub64 r5, 1
+			jne r5, 0, loop
+			mov64 r9, r10
+			add64 r9, %d
+			ldxb r0, [r9+0]
+			exit
+		f:
+			ldxdw r2, [r1+%d]
+			add64 r2, 1
+			stxdw [r1+%d], r2
+			mov64 r0, r2
+			exit`, inData, 4096+8, inData, inData)
+		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+			r := expectAgreement(newCase("misleading-provenance", src, v, 1000))
+			Expect(r.Status).To(Equal(runners.StatusSuccess))
+			// the same with the last load in the gap (v0) or past the stack (v3)
+			off := "8"
+			if v == sbpf.V3 {
+				off = "0x100000"
+			}
+			far := strings.Replace(src, fmt.Sprintf("add64 r9, %d", 4096+8), "add64 r9, "+off, 1)
+			r = expectAgreement(newCase("misleading-provenance-fault", far, v, 1000))
+			Expect(r.Status).To(Equal(runners.StatusFailure))
+		}
+	})
+
 	It("every conditional jump, 64-bit and (v3) 32-bit, taken and not taken", func() {
 		conds := []string{"jeq", "jne", "jgt", "jge", "jlt", "jle", "jsgt", "jsge", "jslt", "jsle", "jset"}
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
