@@ -13,21 +13,35 @@ void svc_arena_reset(void) {
 
 /* ---------------------------------------------------------------- freestanding helpers */
 
+/* svc_memcpy for n >= 64 (account data, up to 10 MiB): 64 bytes per iteration in two halves
+ * of four words, then words, then one word ending at the last byte (loaded first, see
+ * svc_memcpy). A separate function, tail-called, so that small copies keep a lean leaf. */
+__attribute__((noinline)) static void *svc_memcpy_big(void *d, const void *s, size_t n) {
+  uint8_t *dp = d;
+  const uint8_t *sp = s;
+  uint64_t last = svc_rd64(sp + n - 8);
+  for (; n >= 64; dp += 64, sp += 64, n -= 64) {
+    uint64_t a = svc_rd64(sp), b = svc_rd64(sp + 8), e = svc_rd64(sp + 16), f = svc_rd64(sp + 24);
+    svc_wr64(dp, a), svc_wr64(dp + 8, b), svc_wr64(dp + 16, e), svc_wr64(dp + 24, f);
+    a = svc_rd64(sp + 32), b = svc_rd64(sp + 40), e = svc_rd64(sp + 48), f = svc_rd64(sp + 56);
+    svc_wr64(dp + 32, a), svc_wr64(dp + 40, b), svc_wr64(dp + 48, e), svc_wr64(dp + 56, f);
+  }
+  for (; n >= 8; dp += 8, sp += 8, n -= 8) svc_wr64(dp, svc_rd64(sp));
+  svc_wr64(dp + n - 8, last); /* dp + n is still the end */
+  return d;
+}
+
 /* Word-at-a-time: on the PVM every instruction is gas. The last (n mod 8) bytes are
  * covered by one more 8-byte copy ending at the last byte, loaded before anything is
  * stored, so that a forward-overlapping svc_memmove through here stays correct. */
 void *svc_memcpy(void *d, const void *s, size_t n) {
   uint8_t *dp = d;
   const uint8_t *sp = s;
+  if (n >= 64) __attribute__((musttail)) return svc_memcpy_big(d, s, n);
   if (n >= 8) {
     uint64_t last = svc_rd64(sp + n - 8);
-    uint8_t *dlast = dp + n - 8;
-    for (; n >= 32; dp += 32, sp += 32, n -= 32) {
-      uint64_t a = svc_rd64(sp), b = svc_rd64(sp + 8), e = svc_rd64(sp + 16), f = svc_rd64(sp + 24);
-      svc_wr64(dp, a), svc_wr64(dp + 8, b), svc_wr64(dp + 16, e), svc_wr64(dp + 24, f);
-    }
     for (; n >= 8; dp += 8, sp += 8, n -= 8) svc_wr64(dp, svc_rd64(sp));
-    svc_wr64(dlast, last);
+    svc_wr64(dp + n - 8, last);
     return d;
   }
   if (n >= 4) { /* two overlapping words cover 4..7 bytes */
@@ -65,16 +79,33 @@ void *svc_memset(void *d, int v, size_t n) {
   return d;
 }
 
-/* Word-at-a-time until the first differing word, then bytewise inside it: the result is
- * the difference of the first differing bytes, as sol_memcmp_ needs. */
-int svc_memcmp(const void *a, const void *b, size_t n) {
-  const uint8_t *x = a, *y = b;
-  size_t i = 0;
+/* svc_memcmp's tail: word-at-a-time from i until the first differing word, then bytewise
+ * inside it: the result is the difference of the first differing bytes, as sol_memcmp_
+ * needs. */
+static inline int svc_memcmp_from(const uint8_t *x, const uint8_t *y, size_t i, size_t n) {
   for (; i + 8 <= n; i += 8)
     if (svc_rd64(x + i) != svc_rd64(y + i)) break;
   for (; i < n; i++)
     if (x[i] != y[i]) return (int)x[i] - (int)y[i];
   return 0;
+}
+
+/* svc_memcmp for n >= 64 (the diff compares whole accounts): 64 bytes per test while equal.
+ * Tail-called, so that short compares (names, keys) keep a lean leaf. */
+__attribute__((noinline)) static int svc_memcmp_big(const void *a, const void *b, size_t n) {
+  const uint8_t *x = a, *y = b;
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    uint64_t d = 0;
+    for (int k = 0; k < 64; k += 8) d |= svc_rd64(x + i + k) ^ svc_rd64(y + i + k);
+    if (d) break;
+  }
+  return svc_memcmp_from(x, y, i, n);
+}
+
+int svc_memcmp(const void *a, const void *b, size_t n) {
+  if (n >= 64) __attribute__((musttail)) return svc_memcmp_big(a, b, n);
+  return svc_memcmp_from(a, b, 0, n);
 }
 
 /* Unrolled by four: a load and a branch per byte (the strings are short: section and
