@@ -103,6 +103,7 @@ type translator struct {
 	prov       map[uint64]*provState // frame-relative registers per instruction (provenance.go)
 	entryHints map[uint64]*[10]uint8 // region hints of the registers at each function's entry
 	regVal     map[uint8]string      // registers' SSA values in the current block (load, store)
+	anchor     [10]uint8             // per register, 1 + the register it is derived from in this block (0: none)
 	dirty      uint16                // registers stored in the current block
 	provCur    provState             // ... before the instruction being emitted
 
@@ -518,7 +519,7 @@ func (t *translator) emitFunction(e uint64) {
 // such an invocation fails, and its state is discarded.
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
-	t.regVal, t.dirty = map[uint8]string{}, 0
+	t.regVal, t.dirty, t.anchor = map[uint8]string{}, 0, [10]uint8{}
 	var length uint64
 	if l < t.n {
 		for pc := l; ; {
@@ -549,6 +550,7 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	for pc := l; ; {
 		t.emitInsn(pc)
 		t.provStep(pc, &t.provCur)
+		t.anchorStep(pc)
 		t.blkIdx++
 		if t.endsBlock(pc) {
 			break
@@ -1159,8 +1161,14 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	default:
 		// The table entry is chosen by the base register, not by the address: the check
 		// accepts only an access that lies inside the entry's region whichever entry it
-		// is, and accesses through the same base then share the entry's loads.
-		i0 := t.bin("lshr", "i64", b, "32")
+		// is, and accesses through the same base then share the entry's loads. A base
+		// computed in this block as another register plus an offset or index (a pointer
+		// advanced in a loop) takes that register's entry, which LLVM can then hoist.
+		eb := b
+		if base < 10 && t.anchor[base] != 0 {
+			eb = t.load(t.anchor[base] - 1)
+		}
+		i0 := t.bin("lshr", "i64", eb, "32")
 		ix := t.bin("and", "i64", i0, "7")
 		e, ok := t.regionCheck(a, ix, size, store)
 		t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
@@ -1177,6 +1185,47 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	p := t.v_()
 	t.f("  %s = phi ptr %s\n", p, strings.Join(inc, ", "))
 	return p
+}
+
+// anchorStep tracks, within a block, registers derived from another one by a copy and
+// additions or subtractions (of immediates or registers): the region table entry of an
+// access through them is looked up with the source register, unchanged since.
+func (t *translator) anchorStep(pc uint64) {
+	in := &t.ins[pc]
+	d := in.Dst
+	var def uint16
+	switch in.op {
+	case opCall, opCallx:
+		def = maskArgs
+	default:
+		_, def = t.useDef(pc)
+	}
+	keep := uint8(0)
+	if d < 10 {
+		switch {
+		case in.op == opMov64R && in.Src < 10:
+			keep = in.Src + 1
+			if t.anchor[in.Src] != 0 {
+				keep = t.anchor[in.Src]
+			}
+		case in.op == opAdd64I || in.op == opSub64I || in.op == opAdd64R || in.op == opSub64R:
+			keep = t.anchor[d]
+		}
+	}
+	for r := uint8(0); r < 10; r++ {
+		if def&(1<<r) == 0 {
+			continue
+		}
+		t.anchor[r] = 0
+		for x := range t.anchor {
+			if t.anchor[x] == r+1 {
+				t.anchor[x] = 0
+			}
+		}
+	}
+	if d < 10 && keep != 0 && keep != d+1 {
+		t.anchor[d] = keep
+	}
 }
 
 // regionCheck emits the check of an access of size bytes at a against the region table
