@@ -34,6 +34,8 @@ static void sha256_block(sha256_st *s, const uint8_t *p) {
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
   uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
+  /* unrolled by 8: the register rotation a..h becomes renaming instead of moves */
+#pragma clang loop unroll_count(8)
   for (int i = 0; i < 64; i++) {
     uint32_t t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
     uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
@@ -100,12 +102,23 @@ static inline uint64_t rol64(uint64_t x, int n) { return n ? (x << n) | (x >> (6
 static void keccak_f(uint64_t *a) {
   for (int r = 0; r < 24; r++) {
     uint64_t c[5], d[5], b[25];
+    /* every loop fully unrolled: lane indices and rotation amounts become constants (one
+     * Zbb rotate per lane; no table lookups, no i % 5) */
+#pragma clang loop unroll(full)
     for (int x = 0; x < 5; x++) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+#pragma clang loop unroll(full)
     for (int x = 0; x < 5; x++) d[x] = c[(x + 4) % 5] ^ rol64(c[(x + 1) % 5], 1);
-    for (int i = 0; i < 25; i++) a[i] ^= d[i % 5];
-    for (int x = 0; x < 5; x++)
-      for (int y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rol64(a[x + 5 * y], KROT[x + 5 * y]);
+#pragma clang loop unroll(full)
     for (int y = 0; y < 5; y++)
+#pragma clang loop unroll(full)
+      for (int x = 0; x < 5; x++) a[x + 5 * y] ^= d[x];
+#pragma clang loop unroll(full)
+    for (int x = 0; x < 5; x++)
+#pragma clang loop unroll(full)
+      for (int y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rol64(a[x + 5 * y], KROT[x + 5 * y]);
+#pragma clang loop unroll(full)
+    for (int y = 0; y < 5; y++)
+#pragma clang loop unroll(full)
       for (int x = 0; x < 5; x++) a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
     a[0] ^= KRC[r];
   }
@@ -154,7 +167,9 @@ static void b3_compress(const uint32_t cv[8], const uint32_t blk[16], uint64_t c
   uint32_t s[16] = {cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7], B3IV[0], B3IV[1], B3IV[2], B3IV[3],
                     (uint32_t)counter, (uint32_t)(counter >> 32), len, flags};
   uint32_t m[16], t[16];
-  svc_memcpy(m, blk, 64);
+  for (int i = 0; i < 16; i++) m[i] = blk[i];
+  /* fully unrolled: the message permutation becomes renaming, not a table-driven copy */
+#pragma clang loop unroll(full)
   for (int r = 0; r < 7; r++) {
     b3g(s, 0, 4, 8, 12, m[0], m[1]);
     b3g(s, 1, 5, 9, 13, m[2], m[3]);
@@ -165,8 +180,10 @@ static void b3_compress(const uint32_t cv[8], const uint32_t blk[16], uint64_t c
     b3g(s, 2, 7, 8, 13, m[12], m[13]);
     b3g(s, 3, 4, 9, 14, m[14], m[15]);
     if (r < 6) {
+#pragma clang loop unroll(full)
       for (int i = 0; i < 16; i++) t[i] = m[B3PERM[i]];
-      svc_memcpy(m, t, 64);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < 16; i++) m[i] = t[i];
     }
   }
   for (int i = 0; i < 8; i++) out[i] = s[i] ^ s[i + 8], out[i + 8] = s[i + 8] ^ cv[i];
