@@ -31,6 +31,30 @@ import (
 //go:embed rt/*.c
 var rtSources embed.FS
 
+// goSources are this package's Go files. The non-test ones (translate.go, ops.go,
+// liveness.go, provenance.go, the pipeline in build.go, ...) are the translator: their hash
+// is part of the cache key, so any change to the translation invalidates cached blobs
+// without a version to bump. Hashing every non-test file rather than a list keeps a new
+// translator file from being forgotten; a change elsewhere in the package only costs a
+// recompile.
+//
+//go:embed *.go
+var goSources embed.FS
+
+// translatorHash is the hash of the translator's sources (sourceHash of goSources).
+var translatorHash = sync.OnceValues(func() (string, error) { return sourceHash(goSources) })
+
+// sourceHash hashes the non-test .go files of fsys (names and contents, in name order).
+func sourceHash(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	if err := hashFS(h, fsys, func(name string) bool {
+		return strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")
+	}); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 // RuntimeCFlags are the flags of the runtime's C files: the same as interp-svc's, so that
 // the two approaches differ only in their execution engine.
 var RuntimeCFlags = []string{"-DSVC_NO_LIBC", "-O3", "-mno-strict-align", "-fno-function-sections", "-Wall", "-Wno-unused-function"}
@@ -113,10 +137,12 @@ func profileFlags(p pvm.Profile) []string {
 	return flags
 }
 
-func hashFS(h interface{ Write([]byte) (int, error) }, fsys embed.FS) error {
+// hashFS hashes the files of fsys that keep accepts (every file when keep is nil), in
+// name order, each as its name, its length and its bytes.
+func hashFS(h interface{ Write([]byte) (int, error) }, fsys fs.FS, keep func(string) bool) error {
 	var names []string
 	if err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && (keep == nil || keep(p)) {
 			names = append(names, p)
 		}
 		return err
@@ -125,7 +151,7 @@ func hashFS(h interface{ Write([]byte) (int, error) }, fsys embed.FS) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		b, err := fsys.ReadFile(n)
+		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return err
 		}
@@ -147,10 +173,10 @@ func runtime(p pvm.Profile) ([]link.Input, string, error) {
 		return nil, "", err
 	}
 	h := sha256.New()
-	if err := hashFS(h, svcrt.CSources); err != nil {
+	if err := hashFS(h, svcrt.CSources, nil); err != nil {
 		return nil, "", err
 	}
-	if err := hashFS(h, rtSources); err != nil {
+	if err := hashFS(h, rtSources, nil); err != nil {
 		return nil, "", err
 	}
 	h.Write(guest.Header)
@@ -298,8 +324,14 @@ type Options struct {
 	NoCache bool // compile even when a cached blob exists (and do not write one)
 }
 
-// translatorVersion changes whenever the translation changes (part of the cache key).
-const translatorVersion = "tr10"
+// cacheKey names a blob in the caches: profile, -O level, the ELF's hash, the runtime's
+// hash (svcrt and engine.c sources, flags, clang), the translator's source hash and the
+// LLVM pipeline.
+func cacheKey(o Options, elfBytes []byte, rtKey, trHash string) string {
+	ph := sha256.Sum256(elfBytes)
+	pl := sha256.Sum256([]byte(Pipeline(o.Opt)))
+	return fmt.Sprintf("%s-O%d-%s-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtKey[:12], trHash[:12], hex.EncodeToString(pl[:3]))
+}
 
 var (
 	memMu    sync.Mutex
@@ -314,9 +346,11 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 	if err != nil {
 		return nil, err
 	}
-	ph := sha256.Sum256(elfBytes)
-	pl := sha256.Sum256([]byte(Pipeline(o.Opt)))
-	key := fmt.Sprintf("%s-O%d-%s-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtk[:12], translatorVersion, hex.EncodeToString(pl[:3]))
+	trh, err := translatorHash()
+	if err != nil {
+		return nil, err
+	}
+	key := cacheKey(o, elfBytes, rtk, trh)
 	path := filepath.Join(cacheDir(), key+".pvm")
 	if !o.NoCache {
 		memMu.Lock()

@@ -3,8 +3,10 @@ package transpiled
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"testing/fstest"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -17,6 +19,47 @@ import (
 )
 
 var _ = Describe("the build cache", func() {
+	It("keys blobs by the translator's sources: a change to a non-test Go file changes the key", func() {
+		src := fstest.MapFS{
+			"translate.go":      {Data: []byte("package transpiled // v1\n")},
+			"ops.go":            {Data: []byte("package transpiled\n")},
+			"translate_test.go": {Data: []byte("package transpiled // spec\n")},
+			"rt/engine.c":       {Data: []byte("/* not Go */\n")},
+		}
+		h1, err := sourceHash(src)
+		Expect(err).NotTo(HaveOccurred())
+		src["translate_test.go"] = &fstest.MapFile{Data: []byte("package transpiled // another spec\n")}
+		src["rt/engine.c"] = &fstest.MapFile{Data: []byte("/* changed */\n")}
+		h2, err := sourceHash(src)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(h2).To(Equal(h1), "test files and non-Go files are not the translator")
+		src["translate.go"] = &fstest.MapFile{Data: []byte("package transpiled // v2\n")}
+		h3, err := sourceHash(src)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(h3).NotTo(Equal(h1))
+		src["liveness.go"] = &fstest.MapFile{Data: []byte("package transpiled\n")}
+		h4, err := sourceHash(src)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(h4).NotTo(Equal(h3), "a new translator file counts")
+
+		elfBytes := []byte("elf")
+		rtk := "0123456789abcdef01234567"
+		o := Options{Profile: pvm.GP072, Opt: 2}
+		Expect(cacheKey(o, elfBytes, rtk, h1)).NotTo(Equal(cacheKey(o, elfBytes, rtk, h3)))
+		Expect(cacheKey(o, elfBytes, rtk, h3)).To(Equal(cacheKey(o, elfBytes, rtk, h3)))
+
+		// The package's own hash covers its translator files and no spec.
+		own, err := translatorHash()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(own).To(HaveLen(64))
+		names, err := fs.Glob(goSources, "*.go")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(names).To(ContainElements("translate.go", "ops.go", "liveness.go", "provenance.go"))
+		fresh, err := Build([]byte("not an ELF"), Options{Profile: pvm.GP072, Opt: 0, NoCache: true})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fresh.Key).To(ContainSubstring(own[:12]))
+	})
+
 	It("keeps each blob's compile timings, so that a run from the disk cache reports its compile time", func() {
 		// A program no earlier run has cached: its exit code is this run's clock.
 		src := fmt.Sprintf("entrypoint:\n mov64 r0, %d\n exit\n", time.Now().UnixNano()&0x3fffffff)

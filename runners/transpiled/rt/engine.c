@@ -5,7 +5,6 @@
  * keys, ...) and tr_run, the root frame. This file gives it the region table it translates
  * addresses with (tr_rt), the frame pointer base, the meter synchronisation around
  * syscalls and the error recording. */
-/* translation scheme (changes the runtime hash, so the build cache, with translate.go): credit-12-anchor */
 #include "../../svcrt/c/svcrt.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
