@@ -58,7 +58,7 @@ typedef struct sbpf_exe {
 /* Loads an ELF; 0 or -1 with the error recorded in c (kind "ElfError", variant in detail). */
 int sbpf_load(svc_ctx *c, sbpf_exe *e, const uint8_t *elf, size_t len);
 /* RequisiteVerifier; 0 or -1 ("VerifierError", variant in detail). */
-int sbpf_verify(svc_ctx *c, const sbpf_exe *e);
+
 int sbpf_lookup_func(const sbpf_exe *e, uint32_t key, uint32_t *pc);
 
 #endif

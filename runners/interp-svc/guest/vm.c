@@ -8,212 +8,11 @@
  * 5-region map (region = address >> 32). */
 #include "sbpf.h"
 
-/* Internal operations: one per (opcode, version) meaning. */
-enum {
-  OP_INVALID = 0, /* UnsupportedInstruction */
-  OP_OVERRUN,     /* sentinel after the last instruction: ExecutionOverrun */
-  OP_LDDW,
-  OP_LDX1, OP_LDX2, OP_LDX4, OP_LDX8,
-  OP_STI1, OP_STI2, OP_STI4, OP_STI8,
-  OP_STX1, OP_STX2, OP_STX4, OP_STX8,
-  /* 32-bit with sign-extended results (v0, v1, v3, v4) */
-  OP_ADD32I_S, OP_ADD32R_S, OP_SUB32R_S, OP_MUL32I_S, OP_MUL32R_S,
-  /* 32-bit with zero-extended results (v2) */
-  OP_ADD32I_Z, OP_ADD32R_Z, OP_SUB32R_Z, OP_RSUB32I_Z,
-  OP_DIV32I, OP_DIV32R, OP_MOD32I, OP_MOD32R,
-  OP_OR32I, OP_OR32R, OP_AND32I, OP_AND32R, OP_XOR32I, OP_XOR32R,
-  OP_LSH32I, OP_LSH32R, OP_RSH32I, OP_RSH32R, OP_ARSH32I, OP_ARSH32R, OP_NEG32,
-  OP_MOV32R_Z, OP_MOV32R_S,
-  OP_LE16, OP_LE32, OP_NOP, OP_BE16, OP_BE32, OP_BE64, OP_BADEND,
-  OP_ADD64I, OP_ADD64R, OP_SUB64R, OP_RSUB64I, OP_MUL64I, OP_MUL64R,
-  OP_DIV64I, OP_DIV64R, OP_MOD64I, OP_MOD64R,
-  OP_OR64I, OP_OR64R, OP_AND64I, OP_AND64R, OP_XOR64I, OP_XOR64R,
-  OP_LSH64I, OP_LSH64R, OP_RSH64I, OP_RSH64R, OP_ARSH64I, OP_ARSH64R, OP_NEG64,
-  OP_MOV64I, OP_MOV64R, OP_HOR64,
-  OP_LMUL32I, OP_LMUL32R, OP_UHMUL64I, OP_UHMUL64R, OP_SHMUL64I, OP_SHMUL64R,
-  OP_SDIV32I, OP_SDIV32R, OP_SDIV64I, OP_SDIV64R, OP_SREM32I, OP_SREM32R, OP_SREM64I, OP_SREM64R,
-  OP_JA,
-  OP_JEQI, OP_JEQR, OP_JGTI, OP_JGTR, OP_JGEI, OP_JGER, OP_JLTI, OP_JLTR, OP_JLEI, OP_JLER, OP_JSETI, OP_JSETR, OP_JNEI, OP_JNER,
-  OP_JSGTI, OP_JSGTR, OP_JSGEI, OP_JSGER, OP_JSLTI, OP_JSLTR, OP_JSLEI, OP_JSLER,
-  OP_JEQ32I, OP_JEQ32R, OP_JGT32I, OP_JGT32R, OP_JGE32I, OP_JGE32R, OP_JLT32I, OP_JLT32R, OP_JLE32I, OP_JLE32R, OP_JSET32I,
-  OP_JSET32R, OP_JNE32I, OP_JNE32R, OP_JSGT32I, OP_JSGT32R, OP_JSGE32I, OP_JSGE32R, OP_JSLT32I, OP_JSLT32R, OP_JSLE32I, OP_JSLE32R,
-  OP_MOV32I, OP_SUB64I, OP_DIV64IZ, OP_MOD64IZ, OP_METER_STOP,
-  OP_CALL,  /* resolved call: syscall and/or internal function */
-  OP_CALLX,
-  OP_EXIT,
-  OP_COUNT
-};
+#include "ops.h"
+#include "optab.h"
 
-/* Verifier checks attached to an operation. */
-enum { CK_NONE = 0, CK_LDDW, CK_NONZERO, CK_SHIFT32, CK_SHIFT64, CK_ENDIAN, CK_JUMP, CK_CALLX, CK_ADD64 };
-
-static int v_pqr(int v) { return v == SBPF_V2; }
-static int v_mm(int v) { return v == SBPF_V2; } /* move_memory_instruction_classes, disable_lddw/le/neg */
-static int v_sx(int v) { return v == SBPF_V2; } /* explicit_sign_extension_of_results, swap_sub_reg_imm */
-static int v_manual_frames(int v) { return v == SBPF_V1 || v == SBPF_V2; }
-static int v_static_syscalls(int v) { return v >= SBPF_V3; }
-static int v_jmp32(int v) { return v >= SBPF_V3; }
-
-/* The first arm of interpreter.rs / verifier.rs that matches opcode o under version v. */
-static int resolve(uint8_t o, int v, int *ck, int *store) {
-  int mm = v_mm(v), pqr = v_pqr(v), sx = v_sx(v);
-  *ck = CK_NONE, *store = 0;
-  switch (o) {
-  case 0x18: if (!mm) return *ck = CK_LDDW, OP_LDDW; break;
-  case 0x71: if (!mm) return OP_LDX1; break;
-  case 0x69: if (!mm) return OP_LDX2; break;
-  case 0x61: if (!mm) return OP_LDX4; break;
-  case 0x79: if (!mm) return OP_LDX8; break;
-  case 0x72: if (!mm) return *store = 1, OP_STI1; break;
-  case 0x6a: if (!mm) return *store = 1, OP_STI2; break;
-  case 0x62: if (!mm) return *store = 1, OP_STI4; break;
-  case 0x7a: if (!mm) return *store = 1, OP_STI8; break;
-  case 0x73: if (!mm) return *store = 1, OP_STX1; break;
-  case 0x6b: if (!mm) return *store = 1, OP_STX2; break;
-  case 0x63: if (!mm) return *store = 1, OP_STX4; break;
-  case 0x7b: if (!mm) return *store = 1, OP_STX8; break;
-  case 0x04: return sx ? OP_ADD32I_Z : OP_ADD32I_S;
-  case 0x0c: return sx ? OP_ADD32R_Z : OP_ADD32R_S;
-  case 0x14: return sx ? OP_RSUB32I_Z : OP_ADD32I_S; /* dst - imm == dst + (-imm) in 32 bits */
-  case 0x1c: return sx ? OP_SUB32R_Z : OP_SUB32R_S;
-  case 0x24: if (!pqr) return OP_MUL32I_S; break;
-  case 0x2c: return !pqr ? OP_MUL32R_S : OP_LDX1; /* MUL32_REG | LD_1B_REG (mm == pqr) */
-  case 0x34: if (!pqr) return *ck = CK_NONZERO, OP_DIV32I; break;
-  case 0x3c: return !pqr ? OP_DIV32R : OP_LDX2;
-  case 0x44: return OP_OR32I;
-  case 0x4c: return OP_OR32R;
-  case 0x54: return OP_AND32I;
-  case 0x5c: return OP_AND32R;
-  case 0x64: return *ck = CK_SHIFT32, OP_LSH32I;
-  case 0x6c: return OP_LSH32R;
-  case 0x74: return *ck = CK_SHIFT32, OP_RSH32I;
-  case 0x7c: return OP_RSH32R;
-  case 0x84: if (!sx) return OP_NEG32; break;
-  case 0x8c: if (mm) return OP_LDX4; break;
-  case 0x94: if (!pqr) return *ck = CK_NONZERO, OP_MOD32I; break;
-  case 0x9c: return !pqr ? OP_MOD32R : OP_LDX8;
-  case 0xa4: return OP_XOR32I;
-  case 0xac: return OP_XOR32R;
-  case 0xb4: return OP_MOV32I;
-  case 0xbc: return sx ? OP_MOV32R_S : OP_MOV32R_Z;
-  case 0xc4: return *ck = CK_SHIFT32, OP_ARSH32I;
-  case 0xcc: return OP_ARSH32R;
-  case 0xd4: if (!mm) return *ck = CK_ENDIAN, OP_LE16; break; /* refined by imm */
-  case 0xdc: return *ck = CK_ENDIAN, OP_BE16;
-  case 0x07: return *ck = CK_ADD64, OP_ADD64I;
-  case 0x0f: return OP_ADD64R;
-  case 0x17: return sx ? OP_RSUB64I : OP_SUB64I;
-  case 0x1f: return OP_SUB64R;
-  case 0x27: return !pqr ? OP_MUL64I : (*store = 1, OP_STI1);
-  case 0x2f: return !pqr ? OP_MUL64R : (*store = 1, OP_STX1);
-  case 0x37: return !pqr ? (*ck = CK_NONZERO, OP_DIV64I) : (*store = 1, OP_STI2);
-  case 0x3f: return !pqr ? OP_DIV64R : (*store = 1, OP_STX2);
-  case 0x47: return OP_OR64I;
-  case 0x4f: return OP_OR64R;
-  case 0x57: return OP_AND64I;
-  case 0x5f: return OP_AND64R;
-  case 0x67: return *ck = CK_SHIFT64, OP_LSH64I;
-  case 0x6f: return OP_LSH64R;
-  case 0x77: return *ck = CK_SHIFT64, OP_RSH64I;
-  case 0x7f: return OP_RSH64R;
-  case 0x87: if (mm) return *store = 1, OP_STI4; if (!sx) return OP_NEG64; break;
-  case 0x8f: if (mm) return *store = 1, OP_STX4; break;
-  case 0x97: return !pqr ? (*ck = CK_NONZERO, OP_MOD64I) : (*store = 1, OP_STI8);
-  case 0x9f: return !pqr ? OP_MOD64R : (*store = 1, OP_STX8);
-  case 0xa7: return OP_XOR64I;
-  case 0xaf: return OP_XOR64R;
-  case 0xb7: return OP_MOV64I;
-  case 0xbf: return OP_MOV64R;
-  case 0xc7: return *ck = CK_SHIFT64, OP_ARSH64I;
-  case 0xcf: return OP_ARSH64R;
-  case 0xf7: if (mm) return OP_HOR64; break;
-  case 0x05: return *ck = CK_JUMP, OP_JA;
-  case 0x15: return *ck = CK_JUMP, OP_JEQI;
-  case 0x1d: return *ck = CK_JUMP, OP_JEQR;
-  case 0x25: return *ck = CK_JUMP, OP_JGTI;
-  case 0x2d: return *ck = CK_JUMP, OP_JGTR;
-  case 0x35: return *ck = CK_JUMP, OP_JGEI;
-  case 0x3d: return *ck = CK_JUMP, OP_JGER;
-  case 0xa5: return *ck = CK_JUMP, OP_JLTI;
-  case 0xad: return *ck = CK_JUMP, OP_JLTR;
-  case 0xb5: return *ck = CK_JUMP, OP_JLEI;
-  case 0xbd: return *ck = CK_JUMP, OP_JLER;
-  case 0x45: return *ck = CK_JUMP, OP_JSETI;
-  case 0x4d: return *ck = CK_JUMP, OP_JSETR;
-  case 0x55: return *ck = CK_JUMP, OP_JNEI;
-  case 0x5d: return *ck = CK_JUMP, OP_JNER;
-  case 0x65: return *ck = CK_JUMP, OP_JSGTI;
-  case 0x6d: return *ck = CK_JUMP, OP_JSGTR;
-  case 0x75: return *ck = CK_JUMP, OP_JSGEI;
-  case 0x7d: return *ck = CK_JUMP, OP_JSGER;
-  case 0xc5: return *ck = CK_JUMP, OP_JSLTI;
-  case 0xcd: return *ck = CK_JUMP, OP_JSLTR;
-  case 0xd5: return *ck = CK_JUMP, OP_JSLEI;
-  case 0xdd: return *ck = CK_JUMP, OP_JSLER;
-  case 0x8d: return *ck = CK_CALLX, OP_CALLX;
-  case 0x85: return OP_CALL;
-  case 0x95: return OP_EXIT;
-  default: break;
-  }
-  if (pqr) {
-    switch (o) {
-    case 0x86: return OP_LMUL32I;
-    case 0x8e: return OP_LMUL32R;
-    case 0x96: return OP_MUL64I;
-    case 0x9e: return OP_MUL64R;
-    case 0x36: return OP_UHMUL64I; /* zero-extended imm */
-    case 0x3e: return OP_UHMUL64R;
-    case 0xb6: return OP_SHMUL64I;
-    case 0xbe: return OP_SHMUL64R;
-    case 0x46: return *ck = CK_NONZERO, OP_DIV32I;
-    case 0x4e: return OP_DIV32R;
-    case 0x56: return *ck = CK_NONZERO, OP_DIV64IZ;
-    case 0x5e: return OP_DIV64R;
-    case 0x66: return *ck = CK_NONZERO, OP_MOD32I;
-    case 0x6e: return OP_MOD32R;
-    case 0x76: return *ck = CK_NONZERO, OP_MOD64IZ;
-    case 0x7e: return OP_MOD64R;
-    case 0xc6: return *ck = CK_NONZERO, OP_SDIV32I;
-    case 0xce: return OP_SDIV32R;
-    case 0xd6: return *ck = CK_NONZERO, OP_SDIV64I;
-    case 0xde: return OP_SDIV64R;
-    case 0xe6: return *ck = CK_NONZERO, OP_SREM32I;
-    case 0xee: return OP_SREM32R;
-    case 0xf6: return *ck = CK_NONZERO, OP_SREM64I;
-    case 0xfe: return OP_SREM64R;
-    default: break;
-    }
-  }
-  if (v_jmp32(v)) {
-    *ck = CK_JUMP;
-    switch (o) {
-    case 0x16: return OP_JEQ32I;
-    case 0x1e: return OP_JEQ32R;
-    case 0x26: return OP_JGT32I;
-    case 0x2e: return OP_JGT32R;
-    case 0x36: return OP_JGE32I;
-    case 0x3e: return OP_JGE32R;
-    case 0xa6: return OP_JLT32I;
-    case 0xae: return OP_JLT32R;
-    case 0xb6: return OP_JLE32I;
-    case 0xbe: return OP_JLE32R;
-    case 0x46: return OP_JSET32I;
-    case 0x4e: return OP_JSET32R;
-    case 0x56: return OP_JNE32I;
-    case 0x5e: return OP_JNE32R;
-    case 0x66: return OP_JSGT32I;
-    case 0x6e: return OP_JSGT32R;
-    case 0x76: return OP_JSGE32I;
-    case 0x7e: return OP_JSGE32R;
-    case 0xc6: return OP_JSLT32I;
-    case 0xce: return OP_JSLT32R;
-    case 0xd6: return OP_JSLE32I;
-    case 0xde: return OP_JSLE32R;
-    default: *ck = CK_NONE; break;
-    }
-  }
-  return OP_INVALID;
-}
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* The interpreter is direct-threaded: every decoded instruction holds the address of its
  * handler, and each handler ends with a guaranteed tail call (musttail) to the next
@@ -234,142 +33,173 @@ struct dinsn {
 
 static const handler handlers[OP_COUNT];
 
-/* ---------------------------------------------------------------- verifier */
+/* ---------------------------------------------------------------- verifier and pre-decoder */
 
 static int verr(svc_ctx *c, const char *variant) { return svc_fail(c, variant, variant); }
 
-typedef struct rinsn {
-  uint8_t opc, dst, src;
-  int16_t off;
-  int32_t imm;
-} rinsn;
-
-static rinsn get_insn(const uint8_t *p, uint64_t pc) {
-  const uint8_t *q = p + pc * INSN_SIZE;
-  rinsn i = {q[0], (uint8_t)(q[1] & 15), (uint8_t)(q[1] >> 4), (int16_t)(q[2] | q[3] << 8), (int32_t)svc_rd32(q + 4)};
-  return i;
+/* The second, third and fourth 8 bytes of a dinsn as the decoder writes them. */
+_Static_assert(sizeof(dinsn) == 24 && __builtin_offsetof(dinsn, dst) == 8 && __builtin_offsetof(dinsn, src) == 9 &&
+                   __builtin_offsetof(dinsn, op) == 10 && __builtin_offsetof(dinsn, imm) == 12 &&
+                   __builtin_offsetof(dinsn, off) == 16 && __builtin_offsetof(dinsn, blk) == 20,
+               "dinsn layout");
+static inline void put(dinsn *o, handler fn, uint64_t dst, uint64_t src, uint64_t op, int32_t imm, int32_t off, uint32_t blk) {
+  o->fn = fn;
+  uint64_t a = dst | src << 8 | op << 16 | (uint64_t)(uint32_t)imm << 32, b = (uint32_t)off | (uint64_t)blk << 32;
+  __builtin_memcpy(&o->dst, &a, 8);
+  __builtin_memcpy(&o->off, &b, 8);
 }
 
-static void decode_one(const sbpf_exe *x, uint64_t pc, uint64_t n, const rinsn *i, int op, int ck, dinsn *out);
+/* OP_CALL's operands: the syscall index and/or the internal target, or OP_INVALID when
+ * neither resolves (the interpreter fails then, as interpreter.rs does). */
+static __attribute__((noinline)) void decode_call(const sbpf_exe *x, uint64_t pc, uint64_t n, uint64_t dst, uint64_t src, int32_t imm, dinsn *o) {
+  int v = x->version;
+  int sys = -1;
+  int64_t target = -1;
+  if (!v_static_syscalls(v) || src == 0) sys = svc_syscall_lookup((uint32_t)imm);
+  if (v_static_syscalls(v)) {
+    int64_t t = (int64_t)pc + 1 + (int64_t)imm;
+    if (t >= 0 && (uint64_t)t < n && src == 1) target = t;
+  } else {
+    uint32_t tpc;
+    /* check_pc happens after push_frame: an out-of-range target is kept and fails then */
+    if (sbpf_lookup_func(x, (uint32_t)imm, &tpc)) target = tpc > 0x7fffffff ? 0x7fffffff : tpc;
+  }
+  int op = sys < 0 && target < 0 ? OP_INVALID : OP_CALL;
+  put(o, handlers[op], dst * 8, src * 8, op, (int32_t)target, sys, op == OP_CALL ? 1 : 0);
+}
 
-/* RequisiteVerifier, decoding each instruction it accepts into out[] (n + 1 entries) when
- * out is not NULL: one pass over the program. */
+/* One instruction of RequisiteVerifier with its decoding, for everything verify_decode does
+ * not handle inline: the next pc, or -1 with the error recorded. Errors come in
+ * verifier.rs's order: opcode, the opcode's check, then the registers. */
+static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *x, uint64_t pc, uint64_t n, dinsn *out) {
+  const uint8_t *p = x->text;
+  int v = x->version;
+  int manual = v_manual_frames(v);
+  uint64_t w;
+  __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
+  uint64_t opc = w & 0xff, dst = (w >> 8) & 15, src = (w >> 12) & 15;
+  int32_t off = (int16_t)(w >> 16), imm = (int32_t)(w >> 32);
+  unsigned t = optab[OPT_CLASS(v)][opc];
+  unsigned op = OPT_OP(t);
+  if (op == OP_INVALID) return verr(c, "UnknownOpCode");
+  handler fn = handlers[op];
+  if (!fn) {
+    svc_fail(c, "ServiceBug", "operation without handler");
+    c->status = SVC_FAULT;
+    return -1;
+  }
+  dinsn *o = out + pc;
+  switch (OPT_CK(t)) {
+  case CK_NONE:
+  case CK_NONZERO: /* the check comes first: the decoding is plain */
+  default:
+    if (OPT_CK(t) == CK_NONZERO && imm == 0) return verr(c, "DivisionByZero");
+    put(o, fn, dst * 8, src * 8, op, imm, off, 0);
+    break;
+  case CK_SHIFT32:
+    if ((uint32_t)imm >= 32) return verr(c, "ShiftWithOverflow");
+    put(o, fn, dst * 8, src * 8, op, imm, off, 0);
+    break;
+  case CK_SHIFT64:
+    if ((uint32_t)imm >= 64) return verr(c, "ShiftWithOverflow");
+    put(o, fn, dst * 8, src * 8, op, imm, off, 0);
+    break;
+  case CK_ADD64:
+    if (dst == 10 && manual && (imm & 63)) return verr(c, "UnalignedImmediate");
+    put(o, fn, dst * 8, src * 8, op, imm, off, 0);
+    break;
+  case CK_NEGIMM:
+    put(o, fn, dst * 8, src * 8, op, (int32_t)(0u - (uint32_t)imm), off, 0);
+    break;
+  case CK_JUMP: {
+    int64_t to = (int64_t)pc + 1 + off;
+    if (to < 0 || (uint64_t)to >= n) return verr(c, "JumpOutOfCode");
+    if (p[to * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
+    put(o, fn, dst * 8, src * 8, op, imm, (int32_t)((1 + (int64_t)off) * (int64_t)sizeof(dinsn)), 1);
+    break;
+  }
+  case CK_LDDW: {
+    if (pc + 1 >= n) return verr(c, "LDDWCannotBeLast");
+    if (p[(pc + 1) * INSN_SIZE] != 0) return verr(c, "IncompleteLDDW");
+    put(o, fn, dst * 8, src * 8, op, imm, (int32_t)svc_rd32(p + (pc + 1) * INSN_SIZE + 4), 0);
+    put(o + 1, handlers[OP_INVALID], 0, 0, OP_INVALID, 0, 0, 1); /* opcode 0: reachable only by callx */
+    pc++;
+    break;
+  }
+  case CK_ENDIAN: {
+    if (imm != 16 && imm != 32 && imm != 64) return verr(c, "UnsupportedLEBEArgument");
+    unsigned k = imm == 16 ? 0 : imm == 32 ? 1 : 2;
+    unsigned e = op == OP_LE16 ? (k == 0 ? OP_LE16 : k == 1 ? OP_LE32 : OP_NOP) : (k == 0 ? OP_BE16 : k == 1 ? OP_BE32 : OP_BE64);
+    put(o, handlers[e], dst * 8, src * 8, e, imm, off, 0);
+    break;
+  }
+  case CK_CALLX: {
+    int64_t reg = v == SBPF_V2 ? (int64_t)src : v >= SBPF_V3 ? (int64_t)dst : imm;
+    if (reg < 0 || reg >= 10) return verr(c, "InvalidRegister");
+    put(o, fn, dst * 8, (uint64_t)(uint8_t)(8 * (v == SBPF_V2 ? src : v >= SBPF_V3 ? dst : (uint8_t)imm)), op, imm, off, 1);
+    break;
+  }
+  case CK_CALL:
+    decode_call(x, pc, n, dst, src, imm, o);
+    break;
+  case CK_EXIT:
+    put(o, fn, dst * 8, src * 8, op, imm, off, 1);
+    break;
+  }
+  /* check_registers */
+  if (src > 10) return verr(c, "InvalidSourceRegister");
+  if (dst == 10 && !OPT_STORE(t)) {
+    if (!(manual && opc == ADD64_IMM)) return verr(c, "CannotWriteR10");
+  } else if (dst > 10) {
+    return verr(c, "InvalidDestinationRegister");
+  }
+  return (int64_t)pc + 1;
+}
+
+/* RequisiteVerifier fused with the decoder: one pass over the program, the opcode looked up
+ * in optab.h, each accepted instruction decoded into out[pc] (an lddw also fills out[pc + 1])
+ * with blk = 1 for terminators and 0 for the rest; decode() then fills in the run lengths.
+ * Plain operations and jumps with valid registers (most of a program) are handled inline,
+ * the rest by verify_one. */
 static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
-  int v = x->version;
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
+  const uint16_t *tab = optab[OPT_CLASS(x->version)];
   uint64_t n = len / INSN_SIZE, pc = 0;
-  while ((pc + 1) * INSN_SIZE <= len) {
-    rinsn i = get_insn(p, pc);
-    int ck, store;
-    int op = resolve(i.opc, v, &ck, &store);
-    if (op == OP_INVALID) return verr(c, "UnknownOpCode");
-    if (out) decode_one(x, pc, n, &i, op, ck, out);
-    switch (ck) {
-    case CK_LDDW:
-      if ((pc + 1) * INSN_SIZE >= len) return verr(c, "LDDWCannotBeLast");
-      if (p[(pc + 1) * INSN_SIZE] != 0) return verr(c, "IncompleteLDDW");
+  while (pc < n) {
+    uint64_t w;
+    __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
+    unsigned t = tab[w & 0xff];
+    uint64_t dst = (w >> 8) & 15, src = (w >> 12) & 15;
+    if (LIKELY(OPT_CK(t) <= CK_JUMP && OPT_OP(t) != OP_INVALID && src <= 10 && dst < 10 + OPT_STORE(t))) {
+      dinsn *o = out + pc;
+      o->fn = handlers[OPT_OP(t)];
+      uint64_t a = ((w >> 5) & 0x78) | ((w >> 1) & 0x7800) | (uint64_t)OPT_OP(t) << 16 | (w & 0xffffffff00000000ull);
+      int64_t off = (int16_t)(w >> 16);
+      uint64_t b = (uint32_t)(int32_t)off;
+      if (OPT_CK(t) == CK_JUMP) {
+        int64_t to = (int64_t)pc + 1 + off;
+        if (to < 0 || (uint64_t)to >= n) return verr(c, "JumpOutOfCode");
+        if (p[to * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
+        b = (uint32_t)(int32_t)((1 + off) * (int64_t)sizeof(dinsn)) | 1ull << 32;
+      }
+      __builtin_memcpy(&o->dst, &a, 8);
+      __builtin_memcpy(&o->off, &b, 8);
       pc++;
-      break;
-    case CK_NONZERO:
-      if (i.imm == 0) return verr(c, "DivisionByZero");
-      break;
-    case CK_SHIFT32:
-      if (i.imm < 0 || i.imm >= 32) return verr(c, "ShiftWithOverflow");
-      break;
-    case CK_SHIFT64:
-      if (i.imm < 0 || i.imm >= 64) return verr(c, "ShiftWithOverflow");
-      break;
-    case CK_ENDIAN:
-      if (i.imm != 16 && i.imm != 32 && i.imm != 64) return verr(c, "UnsupportedLEBEArgument");
-      break;
-    case CK_ADD64:
-      if (i.dst == 10 && v_manual_frames(v) && (i.imm & 63)) return verr(c, "UnalignedImmediate");
-      break;
-    case CK_JUMP: {
-      int64_t dst = (int64_t)pc + 1 + i.off;
-      if (dst < 0 || (uint64_t)dst >= n) return verr(c, "JumpOutOfCode");
-      if (p[dst * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
-      break;
+      continue;
     }
-    case CK_CALLX: {
-      int64_t reg = v == SBPF_V2 ? i.src : v >= SBPF_V3 ? i.dst : i.imm;
-      if (reg < 0 || reg >= 10) return verr(c, "InvalidRegister");
-      break;
-    }
-    default: break;
-    }
-    /* check_registers */
-    if (i.src > 10) return verr(c, "InvalidSourceRegister");
-    if (i.dst == 10 && !store) {
-      if (!(v_manual_frames(v) && i.opc == ADD64_IMM)) return verr(c, "CannotWriteR10");
-    } else if (i.dst > 10) {
-      return verr(c, "InvalidDestinationRegister");
-    }
-    pc++;
+    int64_t next = verify_one(c, x, pc, n, out);
+    if (next < 0) return -1;
+    pc = (uint64_t)next;
   }
   if (pc != n) return verr(c, "JumpOutOfCode");
   return 0;
 }
 
-int sbpf_verify(svc_ctx *c, const sbpf_exe *x) { return verify_decode(c, x, 0); }
-
-/* ---------------------------------------------------------------- pre-decoding */
-
-static int terminator(int op) {
-  return (op >= OP_JA && op <= OP_JSLE32R) || op == OP_CALL || op == OP_CALLX || op == OP_EXIT || op == OP_OVERRUN;
-}
-
-/* Decodes instruction pc (already verified as op) into out[pc] (and the second slot of an
- * lddw into out[pc + 1]). */
-static void decode_one(const sbpf_exe *x, uint64_t pc, uint64_t n, const rinsn *i, int op, int ck, dinsn *out) {
-  int v = x->version;
-  dinsn o = {0, (uint8_t)(i->dst * 8), (uint8_t)(i->src * 8), (uint16_t)op, i->imm, i->off, 0};
-  switch (op) {
-  case OP_LDDW:
-    o.off = (pc + 1 < n) ? get_insn(x->text, pc + 1).imm : 0;
-    if (pc + 1 < n) out[pc + 1] = (dinsn){0, 0, 0, OP_INVALID, 0, 0, 1}; /* opcode 0: reachable only by callx */
-    break;
-  case OP_ADD32I_S:
-    if (i->opc == 0x14) o.imm = (int32_t)(0u - (uint32_t)i->imm);
-    break;
-  case OP_LE16:
-    o.op = i->imm == 16 ? OP_LE16 : i->imm == 32 ? OP_LE32 : i->imm == 64 ? OP_NOP : OP_BADEND;
-    break;
-  case OP_BE16:
-    o.op = i->imm == 16 ? OP_BE16 : i->imm == 32 ? OP_BE32 : i->imm == 64 ? OP_BE64 : OP_BADEND;
-    break;
-  case OP_CALLX:
-    o.src = (uint8_t)(8 * (v == SBPF_V2 ? i->src : v >= SBPF_V3 ? i->dst : (uint8_t)i->imm));
-    break;
-  case OP_CALL: {
-    int sys = -1;
-    int64_t target = -1;
-    if (!v_static_syscalls(v) || i->src == 0) sys = svc_syscall_lookup((uint32_t)i->imm);
-    if (v_static_syscalls(v)) {
-      int64_t t = (int64_t)pc + 1 + (int64_t)i->imm;
-      if (t >= 0 && (uint64_t)t < n && i->src == 1) target = t;
-    } else {
-      uint32_t tpc;
-      /* check_pc happens after push_frame: an out-of-range target is kept and fails then */
-      if (sbpf_lookup_func(x, (uint32_t)i->imm, &tpc)) target = tpc > 0x7fffffff ? 0x7fffffff : tpc;
-    }
-    if (sys < 0 && target < 0) o.op = OP_INVALID;
-    o.off = sys;
-    o.imm = (int32_t)target;
-    break;
-  }
-  default:
-    if (ck == CK_JUMP) o.off = (int32_t)((1 + (int64_t)i->off) * (int64_t)sizeof(dinsn));
-    break;
-  }
-  out[pc] = o;
-}
-
-/* Verifies and decodes the program: handlers and run lengths are filled in a backward
- * pass (an lddw covers its second slot). */
+/* Verifies and decodes the program, then fills in the run lengths backwards (a terminator
+ * and an lddw's second slot have blk 1 already; an lddw continues after its second slot). */
 static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   uint64_t n = x->text_len / INSN_SIZE;
   dinsn *d = svc_alloc(sizeof(dinsn) * (n + 1));
@@ -379,21 +209,9 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
     return 0;
   }
   if (verify_decode(c, x, d)) return 0;
-  d[n] = (dinsn){handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1};
-  for (uint64_t k = n; k-- > 0;) {
-    d[k].fn = handlers[d[k].op];
-    if (!d[k].fn) {
-      svc_fail(c, "ServiceBug", "operation without handler");
-      c->status = SVC_FAULT;
-      return 0;
-    }
-    if (k > 0 && d[k - 1].op == OP_LDDW) continue; /* second slot keeps blk 1 */
-    if (terminator(d[k].op)) d[k].blk = 1;
-    else {
-      uint64_t next = k + (d[k].op == OP_LDDW ? 2 : 1);
-      d[k].blk = (next <= n ? d[next].blk : 0) + 1;
-    }
-  }
+  put(d + n, handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1);
+  for (uint64_t k = n; k-- > 0;)
+    if (!d[k].blk) d[k].blk = d[k + 1 + (d[k].op == OP_LDDW)].blk + 1;
   return d;
 }
 
@@ -462,8 +280,6 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
   return 0;
 }
 
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Inline address translation without calls (so handlers need no stack frame). Anything
  * the tables do not serve returns NULL and the handler tail-calls h_mem_slow, which redoes
