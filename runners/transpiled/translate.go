@@ -91,8 +91,7 @@ type translator struct {
 	fixed    bool // fixed frames: r10 is the VM's
 	entries  []uint64
 	isEntry  map[uint64]bool
-	sysSlots map[uint32]int
-	sysKeys  []uint32
+	sysIdx   map[uint32]int32 // svcrt's syscall index per key (sysindex.go)
 	hasCallx bool
 	univ     bool // the universal function f<n> exists: callx can enter any instruction
 	liveIn   map[uint64]uint16
@@ -123,7 +122,12 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 	if !exe.Verified() {
 		return nil, fmt.Errorf("transpiled: executable is not verified")
 	}
-	t := &translator{exe: exe, v: exe.Version, cfg: exe.Config(), isEntry: map[uint64]bool{}, sysSlots: map[uint32]int{}, b: &bytes.Buffer{}}
+	t := &translator{exe: exe, v: exe.Version, cfg: exe.Config(), isEntry: map[uint64]bool{}, b: &bytes.Buffer{}}
+	idx, err := sysIndices()
+	if err != nil {
+		return nil, err
+	}
+	t.sysIdx = idx
 	if len(exe.Text)/sbpf.InsnSize > MaxInsns {
 		return nil, fmt.Errorf("%w: %d instructions (limit %d)", ErrTooLarge, len(exe.Text)/sbpf.InsnSize, MaxInsns)
 	}
@@ -178,13 +182,6 @@ func (t *translator) findEntries() {
 		kind, target, _, ok := t.exe.ResolveCall(pc)
 		if ok && (kind == sbpf.CallInternal || kind == sbpf.CallSyscallThenInternal) {
 			t.addEntry(target)
-		}
-		if ok && (kind == sbpf.CallSyscall || kind == sbpf.CallSyscallThenInternal) {
-			key := uint32(t.ins[pc].Imm)
-			if _, seen := t.sysSlots[key]; !seen {
-				t.sysSlots[key] = len(t.sysKeys)
-				t.sysKeys = append(t.sysKeys, key)
-			}
 		}
 	}
 	if t.exe.Functions != nil {
@@ -331,8 +328,8 @@ func (t *translator) emitModule() {
 	t.f("attributes #0 = { cold }\n!0 = !{}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n!2 = !{!\"branch_weights\", i32 1, i32 2000}\n")
 }
 
-// emitMeta writes the data the glue reads: version, configuration, read-only region,
-// syscall keys and, for a program that does not load, the error.
+// emitMeta writes the data the glue reads: version, configuration, read-only region and,
+// for a program that does not load, the error.
 func (t *translator) emitMeta(loadKind, loadDetail string) {
 	var ro []byte
 	var roVaddr uint64
@@ -349,13 +346,6 @@ func (t *translator) emitMeta(loadKind, loadDetail string) {
 	t.f("@tr_ro_len = hidden constant i64 %d\n@tr_ro_vaddr = hidden constant i64 %d\n", len(ro), roVaddr)
 	t.f("@tr_version = hidden constant i32 %d\n@tr_gaps = hidden constant i32 %d\n", version, gaps)
 	t.f("@tr_frame_size = hidden constant i32 %d\n@tr_max_depth = hidden constant i32 %d\n", frame, depth)
-	keys := make([]string, len(t.sysKeys))
-	for i, k := range t.sysKeys {
-		keys[i] = fmt.Sprintf("i32 %d", int32(k))
-	}
-	t.f("@tr_nsys = hidden constant i32 %d\n", len(keys))
-	t.f("@tr_syskeys = hidden constant [%d x i32] [%s]\n", len(keys), strings.Join(keys, ", "))
-	t.f("@tr_sysidx = hidden global [%d x i32] zeroinitializer\n", len(keys))
 	if loadKind == "" {
 		t.f("@tr_load_kind = hidden constant ptr null\n@tr_load_detail = hidden constant ptr null\n")
 	} else {
@@ -1052,7 +1042,11 @@ func (t *translator) call(pc uint64, in *insn) {
 	}
 	t.paid(pc, "")
 	if kind == sbpf.CallSyscall || kind == sbpf.CallSyscallThenInternal {
-		slot := t.sysSlots[uint32(in.Imm)]
+		// svcrt's index of the syscall, fixed here (-1: svcrt lacks it, tr_syscall fails)
+		slot, known := t.sysIdx[uint32(in.Imm)]
+		if !known {
+			slot = -1
+		}
 		m := t.v_()
 		t.f("  %s = load i64, ptr %%rem\n", m)
 		args := ""

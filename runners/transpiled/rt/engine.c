@@ -1,20 +1,21 @@
 /* engine.c — the execution engine of the transpiled runner: the svc_engine_* interface of
  * runners/svcrt implemented over a program translated to LLVM IR (runners/transpiled).
  *
- * The generated module defines the program's metadata (tr_version, tr_ro, the syscall
- * keys, ...) and tr_run, the root frame. This file gives it the region table it translates
+ * The generated module defines the program's metadata (tr_version, tr_ro, ...) and tr_run,
+ * the root frame; its syscall instructions pass svcrt's syscall index (fixed at translation,
+ * runners/transpiled/sysindex.go). This file gives it the region table it translates
  * addresses with (tr_rt), the frame pointer base, the meter synchronisation around
  * syscalls and the error recording. */
 #include "../../svcrt/c/svcrt.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
 
+SVC_ZBB_BEGIN
+
 /* from the generated module */
 extern const uint8_t tr_ro[] HIDDEN;
 extern const uint64_t tr_ro_len HIDDEN, tr_ro_vaddr HIDDEN;
-extern const int32_t tr_version HIDDEN, tr_gaps HIDDEN, tr_frame_size HIDDEN, tr_max_depth HIDDEN, tr_nsys HIDDEN;
-extern const int32_t tr_syskeys[] HIDDEN;
-extern int32_t tr_sysidx[] HIDDEN;
+extern const int32_t tr_version HIDDEN, tr_gaps HIDDEN, tr_frame_size HIDDEN, tr_max_depth HIDDEN;
 extern const char *const tr_load_kind HIDDEN;
 extern const char *const tr_load_detail HIDDEN;
 uint64_t tr_run(uint64_t rem) HIDDEN;
@@ -52,36 +53,31 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
     return svc_fail(c, "TranspiledConfigMismatch", "the request's VM configuration differs from the translation's");
   if (c->req.min_version > tr_version || c->req.max_version < tr_version)
     return svc_fail(c, "UnsupportedSBPFVersion", "version not enabled");
-  for (int i = 0; i < tr_nsys; i++) tr_sysidx[i] = svc_syscall_lookup((uint32_t)tr_syskeys[i]);
   uint64_t ri = tr_ro_vaddr >> 32;
   if (ri < SVC_NREGIONS) c->regions[ri] = (svc_region){(uint8_t *)tr_ro, tr_ro_vaddr, tr_ro_len, 0, 63};
   return 0;
 }
 
-/* Fills the region table: an access of n bytes at a hits region e iff
+/* The region table entry of one region: an access of n bytes at a hits it iff
  * a - vm < lim[n] (lim = len - n + 1, 0 when it does not fit or, for stores, when the
- * region is read-only). Gapped regions get 0 everywhere: svc_translate handles them. */
-static void fill_table(svc_ctx *c) {
-  /* entries 5..7 (addresses of regions 8+) stay zero: BSS of a fresh instance */
-  for (int i = 0; i < SVC_NREGIONS; i++) {
-    const svc_region *r = &c->regions[i];
-    uint64_t *e = tr_rt[i];
-    e[0] = r->vm_addr;
-    e[1] = (uint64_t)(uintptr_t)r->host - r->vm_addr; /* host address = a + e[1] */
-    for (int k = 2; k < 10; k++) e[k] = 0;
-    if (r->gap_shift != 63 || !r->host) continue;
-    static const uint64_t sizes[4] = {1, 2, 4, 8};
-    for (int k = 0; k < 4; k++) {
-      uint64_t lim = r->len >= sizes[k] ? r->len - sizes[k] + 1 : 0;
-      e[2 + k] = lim;
-      e[6 + k] = r->writable ? lim : 0;
-    }
-  }
+ * region is read-only). The table is BSS and each instance runs one invocation, so what
+ * is not written stays zero: the entries of unmapped and gapped regions (tr_mem and the
+ * inline gapped path handle those) and of indices 5..7 (addresses of regions 8+), and the
+ * store limits of read-only regions. Straight-line code: this runs on every invocation. */
+static inline void fill_entry(uint64_t *e, const svc_region *r) {
+  if (r->gap_shift != 63 || !r->host) return;
+  uint64_t len = r->len;
+  e[0] = r->vm_addr;
+  e[1] = (uint64_t)(uintptr_t)r->host - r->vm_addr; /* host address = a + e[1] */
+  /* len - min(len, n - 1): one Zbb minu and a subtraction each, no branch */
+  uint64_t l2 = len - (len < 1 ? len : 1), l4 = len - (len < 3 ? len : 3), l8 = len - (len < 7 ? len : 7);
+  e[2] = len, e[3] = l2, e[4] = l4, e[5] = l8;
+  if (r->writable) e[6] = len, e[7] = l2, e[8] = l4, e[9] = l8;
 }
 
 int svc_engine_execute(svc_ctx *c) {
   tr_ctx = c;
-  fill_table(c);
+  for (int i = 0; i < SVC_NREGIONS; i++) fill_entry(tr_rt[i], &c->regions[i]);
   tr_stack_host = c->regions[2].host;
   tr_synced = c->remaining;
   uint64_t rem = tr_run(tr_clamp(c->remaining));
@@ -120,15 +116,15 @@ HIDDEN uint8_t *tr_mem(uint64_t a, int64_t rem, int kind) {
   return p;
 }
 
-/* A syscall (interpreter.rs dispatch_syscall): the meter is synchronised before and
+/* A syscall (interpreter.rs dispatch_syscall); idx is svcrt's index (svc_syscall_lookup of
+ * its key, -1 when svcrt lacks it), fixed at translation. The meter is synchronised before and
  * re-read after. Returns the new meter, or ~0 after a failure (recorded). */
-HIDDEN uint64_t tr_syscall(int slot, uint64_t rem, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
+HIDDEN uint64_t tr_syscall(int idx, uint64_t rem, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
   svc_ctx *c = tr_ctx;
   rem += tr_excess;
   c->insn_count += tr_synced - rem;
   c->remaining = rem;
   tr_synced = rem;
-  int idx = tr_sysidx[slot];
   if (idx < 0) {
     svc_fail(c, "UnsupportedInstruction", 0);
     return ~0ull;
@@ -142,3 +138,5 @@ HIDDEN uint64_t tr_syscall(int slot, uint64_t rem, uint64_t a1, uint64_t a2, uin
   tr_synced = c->remaining;
   return tr_clamp(c->remaining);
 }
+
+SVC_ZBB_END
