@@ -26,7 +26,7 @@
 
 /* ElfParserError → ElfError (impl From<ElfParserError> for ElfError) */
 enum perr { P_OK = 0, P_FILE_HEADER, P_PROGRAM_HEADER, P_SECTION_HEADER, P_STRING_TOO_LONG, P_OUT_OF_BOUNDS, P_INVALID_SIZE, P_OVERLAP,
-            P_NOT_IN_ORDER, P_NO_SHSTRTAB, P_DYNAMIC, P_ALIGNMENT };
+            P_NOT_IN_ORDER, P_NO_SHSTRTAB, P_DYNAMIC, P_ALIGNMENT, P_ARENA };
 
 /* The kind is ElfError's variant name (the taxonomy of solana/kinds.go); the detail says more. */
 static int elf_fail(svc_ctx *c, const char *variant) {
@@ -58,6 +58,7 @@ static int perr_fail(svc_ctx *c, int e) {
   case P_NOT_IN_ORDER: return elf_fail(c, "FailedToParse: sections not in ascending order");
   case P_NO_SHSTRTAB: return elf_fail(c, "FailedToParse: no section name string table found");
   case P_DYNAMIC: return elf_fail(c, "FailedToParse: invalid dynamic section table");
+  case P_ARENA: return elf_fail(c, "ValueOutOfBounds: section table exhausted the arena");
   default: return elf_fail(c, "FailedToParse: invalid alignment");
   }
 }
@@ -106,7 +107,11 @@ typedef struct elf {
   uint64_t nrel;
   const uint8_t *dynsym;
   uint64_t ndynsym;
+  uint8_t *cls; /* per section: its name's N_* flags (every name resolves once parse succeeds) */
 } elf;
+
+/* What a section's name is, as the loader asks (exact names and prefixes). */
+enum { N_TEXT = 1, N_RO = 2, N_BSS = 4, N_DATA = 8, N_SYMTAB = 16, N_STRTAB = 32, N_DYNSTR = 64 };
 
 /* get_string_in_section */
 static int get_string(const elf *e, const shdr *sh, uint32_t off, uint64_t maxlen, const uint8_t **s, uint64_t *n) {
@@ -134,13 +139,31 @@ static int section_name(const elf *e, const shdr *sh, const uint8_t **s, uint64_
   return get_string(e, &names, sh->name, 16, s, n);
 }
 
-static int name_is(const uint8_t *s, uint64_t n, const char *lit) {
-  uint64_t l = svc_strlen(lit);
-  return n == l && svc_memcmp(s, lit, l) == 0;
-}
-static int name_starts(const uint8_t *s, uint64_t n, const char *lit) {
-  uint64_t l = svc_strlen(lit);
-  return n >= l && svc_memcmp(s, lit, l) == 0;
+#define name_is(s, n, lit) ((n) == sizeof(lit) - 1 && svc_memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* The first 8 bytes of a literal (padded with NULs to 8) as a little-endian word. */
+#define W8(l)                                                                                                       \
+  ((uint64_t)(uint8_t)(l)[0] | (uint64_t)(uint8_t)(l)[1] << 8 | (uint64_t)(uint8_t)(l)[2] << 16 |                    \
+   (uint64_t)(uint8_t)(l)[3] << 24 | (uint64_t)(uint8_t)(l)[4] << 32 | (uint64_t)(uint8_t)(l)[5] << 40 |             \
+   (uint64_t)(uint8_t)(l)[6] << 48 | (uint64_t)(uint8_t)(l)[7] << 56)
+
+/* A section name (at most 15 bytes: get_string's limit of 16 includes the NUL) as N_* flags,
+ * by comparing zero-padded words. */
+static unsigned classify(const uint8_t *s, uint64_t n) {
+  uint8_t b[16] = {0};
+  for (uint64_t i = 0; i < n && i < 16; i++) b[i] = s[i];
+  uint64_t w0 = svc_rd64(b), w1 = svc_rd64(b + 8);
+  unsigned f = 0;
+  if (n == 5 && w0 == W8(".text\0\0\0")) f |= N_TEXT | N_RO;
+  if ((n == 7 && w0 == W8(".rodata\0")) || (n == 12 && w0 == W8(".data.re") && w1 == W8("l.ro\0\0\0\0")) ||
+      (n == 9 && w0 == W8(".eh_fram") && w1 == 'e'))
+    f |= N_RO;
+  if (n >= 4 && (uint32_t)w0 == (uint32_t)W8(".bss\0\0\0\0")) f |= N_BSS;
+  if (n >= 5 && (w0 & 0xffffffffffull) == W8(".data\0\0\0") && !(n >= 9 && w0 == W8(".data.re") && b[8] == 'l')) f |= N_DATA;
+  if (n == 7 && w0 == W8(".symtab\0")) f |= N_SYMTAB;
+  if (n == 7 && w0 == W8(".strtab\0")) f |= N_STRTAB;
+  if (n == 7 && w0 == W8(".dynstr\0")) f |= N_DYNSTR;
+  return f;
 }
 
 /* Elf64::parse */
@@ -192,16 +215,18 @@ static int parse(elf *e) {
   /* parse_sections */
   if (!e->shstr) return P_NO_SHSTRTAB;
   int have_symtab = 0, have_strtab = 0;
+  if (!(e->cls = svc_alloc(e->shnum))) return P_ARENA;
   for (uint64_t i = 0; i < e->shnum; i++) {
     shdr s = sect(e, i);
     const uint8_t *n;
     uint64_t nl;
     if ((r = section_name(e, &s, &n, &nl))) return r;
-    if (name_is(n, nl, ".symtab")) {
+    unsigned f = e->cls[i] = (uint8_t)classify(n, nl);
+    if (f & N_SYMTAB) {
       if (have_symtab++) return P_SECTION_HEADER;
-    } else if (name_is(n, nl, ".strtab")) {
+    } else if (f & N_STRTAB) {
       if (have_strtab++) return P_SECTION_HEADER;
-    } else if (name_is(n, nl, ".dynstr")) {
+    } else if (f & N_DYNSTR) {
       if (e->has_dynstr++) return P_SECTION_HEADER;
       e->dynstr = s;
     }
@@ -370,23 +395,16 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
   int ntext = 0;
   shdr text = {0};
   for (uint64_t i = 0; i < e.shnum; i++) {
-    shdr s = sect(&e, i);
-    const uint8_t *n;
-    uint64_t nl;
-    if (section_name(&e, &s, &n, &nl) == P_OK && name_is(n, nl, ".text")) {
-      if (ntext == 0) text = s;
+    if (e.cls[i] & N_TEXT) {
+      if (ntext == 0) text = sect(&e, i);
       ntext++;
     }
   }
   if (ntext != 1) return elf_fail(c, "NotOneTextSection");
   for (uint64_t i = 0; i < e.shnum; i++) {
-    shdr s = sect(&e, i);
-    const uint8_t *n;
-    uint64_t nl;
-    if (section_name(&e, &s, &n, &nl) != P_OK) continue;
-    int writable = (s.flags & 3) == 3;
-    if (name_starts(n, nl, ".bss") || (writable && name_starts(n, nl, ".data") && !name_starts(n, nl, ".data.rel")))
-      return elf_fail(c, "WritableSectionNotSupported");
+    if (!(e.cls[i] & (N_BSS | N_DATA))) continue;
+    int writable = (svc_rd64(e.b + e.shoff + SHDR * i + 8) & 3) == 3;
+    if ((e.cls[i] & N_BSS) || writable) return elf_fail(c, "WritableSectionNotSupported");
   }
   for (uint64_t i = 0; i < e.shnum; i++) {
     shdr s = sect(&e, i);
@@ -484,11 +502,8 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
   int invalid_offsets = 0;
   int64_t first = -1, last = -1, nro = 0;
   for (uint64_t i = 0; i < e.shnum; i++) {
+    if (!(e.cls[i] & N_RO)) continue;
     shdr s = sect(&e, i);
-    const uint8_t *n;
-    uint64_t nl;
-    if (section_name(&e, &s, &n, &nl) != P_OK) continue;
-    if (!(name_is(n, nl, ".text") || name_is(n, nl, ".rodata") || name_is(n, nl, ".data.rel.ro") || name_is(n, nl, ".eh_frame"))) continue;
     if (nro == 0) first = (int64_t)i;
     last = (int64_t)i;
     nro++;
@@ -517,11 +532,8 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
     /* place every ro section at its address (later ones win), then cut to buf_len */
     maxend = buf_len;
     for (uint64_t i = 0; i < e.shnum; i++) {
+      if (!(e.cls[i] & N_RO)) continue;
       shdr s = sect(&e, i);
-      const uint8_t *n;
-      uint64_t nl;
-      if (section_name(&e, &s, &n, &nl) != P_OK) continue;
-      if (!(name_is(n, nl, ".text") || name_is(n, nl, ".rodata") || name_is(n, nl, ".data.rel.ro") || name_is(n, nl, ".eh_frame"))) continue;
       uint64_t dl = s.type == SHT_NOBITS ? 0 : s.size;
       uint64_t st = s.addr > lowest ? s.addr - lowest : 0;
       if (dl && sat_add(st, dl) > maxend) maxend = sat_add(st, dl);
@@ -530,11 +542,8 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
     uint8_t *ro = svc_alloc(maxend ? maxend : 1);
     if (!ro) return elf_fail(c, "ValueOutOfBounds: rodata exhausted the arena");
     for (uint64_t i = 0; i < e.shnum; i++) {
+      if (!(e.cls[i] & N_RO)) continue;
       shdr s = sect(&e, i);
-      const uint8_t *n;
-      uint64_t nl;
-      if (section_name(&e, &s, &n, &nl) != P_OK) continue;
-      if (!(name_is(n, nl, ".text") || name_is(n, nl, ".rodata") || name_is(n, nl, ".data.rel.ro") || name_is(n, nl, ".eh_frame"))) continue;
       if (s.type == SHT_NOBITS || s.size == 0) continue;
       uint64_t st = s.addr > lowest ? s.addr - lowest : 0;
       svc_memcpy(ro + st, buf + s.offset, s.size);
