@@ -46,12 +46,17 @@ enum {
  * CK_NONE and CK_JUMP come first: the verifier handles those two inline. */
 enum { CK_NONE = 0, CK_JUMP, CK_LDDW, CK_NONZERO, CK_SHIFT32, CK_SHIFT64, CK_ENDIAN, CK_CALLX, CK_ADD64, CK_NEGIMM, CK_CALL, CK_EXIT };
 
-/* An optab.h entry: operation | check << 8 | store << 12 (the store flag exempts dst r10 from
- * CannotWriteR10). */
-#define OPT_OP(t) ((t) & 0xff)
-#define OPT_CK(t) (((t) >> 8) & 15)
-#define OPT_STORE(t) ((t) >> 12)
-/* optab.h has one table per version class: v0/v1, v2, v3+ (resolve's answers differ only there). */
+/* An optab.h entry (64 bits): the operation in bits 0-7, the store flag (exempts dst r10 from
+ * CannotWriteR10) in bit 8, the check in bits 12-15. OPT_FAST marks the operations whose
+ * check is at most an immediate range, lo <= imm <= lo + span (lo in bit 11, span in bits
+ * 32-63), and whose decoding is plain or a jump (OPT_JUMP): the verifier's inline path. */
+#define OPT_OP(t) ((unsigned)(t) & 0xff)
+#define OPT_STORE(t) (((t) >> 8) & 1)
+#define OPT_FAST 0x200u
+#define OPT_JUMP 0x400u
+#define OPT_LO(t) (((t) >> 11) & 1)
+#define OPT_CK(t) (((unsigned)(t) >> 12) & 15)
+#define OPT_SPAN(t) ((uint32_t)((t) >> 32))
 #define OPT_CLASS(v) ((v) >= SBPF_V3 ? 2 : (v) == SBPF_V2 ? 1 : 0)
 
 static int v_manual_frames(int v) { return v == SBPF_V1 || v == SBPF_V2; }

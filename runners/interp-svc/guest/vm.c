@@ -79,7 +79,7 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
   __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
   uint64_t opc = w & 0xff, dst = (w >> 8) & 15, src = (w >> 12) & 15;
   int32_t off = (int16_t)(w >> 16), imm = (int32_t)(w >> 32);
-  unsigned t = optab[OPT_CLASS(v)][opc];
+  uint64_t t = optab[OPT_CLASS(v)][opc];
   unsigned op = OPT_OP(t);
   if (op == OP_INVALID) return verr(c, "UnknownOpCode");
   handler fn = handlers[op];
@@ -122,7 +122,7 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
     if (pc + 1 >= n) return verr(c, "LDDWCannotBeLast");
     if (p[(pc + 1) * INSN_SIZE] != 0) return verr(c, "IncompleteLDDW");
     put(o, fn, dst * 8, src * 8, op, imm, (int32_t)svc_rd32(p + (pc + 1) * INSN_SIZE + 4), 0);
-    put(o + 1, handlers[OP_INVALID], 0, 0, OP_INVALID, 0, 0, 1); /* opcode 0: reachable only by callx */
+    put(o + 1, handlers[OP_INVALID], 0, 0, OP_INVALID, 0, 0, 2); /* opcode 0: reachable only by callx; blk 1 (marked 2 for decode) */
     pc++;
     break;
   }
@@ -158,28 +158,28 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
 
 /* RequisiteVerifier fused with the decoder: one pass over the program, the opcode looked up
  * in optab.h, each accepted instruction decoded into out[pc] (an lddw also fills out[pc + 1])
- * with blk = 1 for terminators and 0 for the rest; decode() then fills in the run lengths.
- * Plain operations and jumps with valid registers (most of a program) are handled inline,
- * the rest by verify_one. */
+ * with blk = 1 for terminators, 2 for an lddw's second slot and 0 for the rest; decode()
+ * then fills in the run lengths.
+ * Operations with plain decoding and at most an immediate range check, and jumps, with
+ * registers regok passes (most of a program) are handled inline, the rest by verify_one. */
 static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
-  const uint16_t *tab = optab[OPT_CLASS(x->version)];
+  const uint64_t *tab = optab[OPT_CLASS(x->version)];
   uint64_t n = len / INSN_SIZE, pc = 0;
   while (pc < n) {
     uint64_t w;
     __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
-    unsigned t = tab[w & 0xff];
-    uint64_t dst = (w >> 8) & 15, src = (w >> 12) & 15;
-    if (LIKELY(OPT_CK(t) <= CK_JUMP && OPT_OP(t) != OP_INVALID && src <= 10 && dst < 10 + OPT_STORE(t))) {
+    uint64_t t = tab[w & 0xff];
+    if (LIKELY((t & OPT_FAST) && regok[((w >> 8) & 0xff) | (t & 0x100)] && (uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))) {
       dinsn *o = out + pc;
       o->fn = handlers[OPT_OP(t)];
-      uint64_t a = ((w >> 5) & 0x78) | ((w >> 1) & 0x7800) | (uint64_t)OPT_OP(t) << 16 | (w & 0xffffffff00000000ull);
+      uint64_t a = ((w >> 5) & 0x78) | ((w >> 1) & 0x7800) | (t & 0xff) << 16 | (w >> 32) << 32;
       int64_t off = (int16_t)(w >> 16);
       uint64_t b = (uint32_t)(int32_t)off;
-      if (OPT_CK(t) == CK_JUMP) {
+      if (t & OPT_JUMP) {
         int64_t to = (int64_t)pc + 1 + off;
         if (to < 0 || (uint64_t)to >= n) return verr(c, "JumpOutOfCode");
         if (p[to * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
@@ -199,7 +199,7 @@ static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
 }
 
 /* Verifies and decodes the program, then fills in the run lengths backwards (a terminator
- * and an lddw's second slot have blk 1 already; an lddw continues after its second slot). */
+ * has blk 1 already; an lddw's second slot gets 1 and its lddw continues after it). */
 static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   uint64_t n = x->text_len / INSN_SIZE;
   dinsn *d = svc_alloc(sizeof(dinsn) * (n + 1));
@@ -210,8 +210,14 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   }
   if (verify_decode(c, x, d)) return 0;
   put(d + n, handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1);
-  for (uint64_t k = n; k-- > 0;)
-    if (!d[k].blk) d[k].blk = d[k + 1 + (d[k].op == OP_LDDW)].blk + 1;
+  /* run: the blk of the next instruction (an lddw's second slot, marked 2, is skipped) */
+  uint32_t run = 1;
+  for (uint64_t k = n; k-- > 0;) {
+    uint32_t b = d[k].blk;
+    if (b == 0) d[k].blk = ++run;
+    else if (b == 1) run = 1;
+    else d[k].blk = 1;
+  }
   return d;
 }
 
