@@ -1148,7 +1148,11 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	case hint >= 1 && hint < 5:
 		// the base register probably points into region hint (provenance.go): its
 		// entry's loads are from a constant address, so LLVM can hoist them
-		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), size, store)
+		vm := ""
+		if v, ok := t.regionStart(uint64(hint)); ok {
+			vm = fmt.Sprintf("%d", v)
+		}
+		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), vm, size, store)
 		t.f("  br i1 %s, label %%%sh, label %%%ss, !prof !1\n%sh:\n", ok, tag, tag, tag)
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
 		t.f("  br label %%%sj\n%ss:\n", tag, tag)
@@ -1164,7 +1168,12 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 		}
 		i0 := t.bin("lshr", "i64", eb, "32")
 		ix := t.bin("and", "i64", i0, "7")
-		e, ok := t.regionCheck(a, ix, size, store)
+		vm := ""
+		if t.exe.RodataVaddr&(sbpf.MMRegionSize-1) == 0 {
+			// every mapped region starts at its index << 32 (regionStart)
+			vm = t.bin("shl", "i64", ix, "32")
+		}
+		e, ok := t.regionCheck(a, ix, vm, size, store)
 		t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
 		t.f("  br label %%%sj\n%ss:\n", tag, tag)
@@ -1222,13 +1231,31 @@ func (t *translator) anchorStep(pc uint64) {
 	}
 }
 
+// regionStart is the start of region h as rt/engine.c's table holds it, when it is known
+// at translation: the read-only region's is its vaddr, the stack's, heap's and input's are
+// fixed (svcrt maps them at their region's base). The others are unmapped (their limits
+// are zero, so any start fails the check); their start is loaded.
+func (t *translator) regionStart(h uint64) (uint64, bool) {
+	if h == t.exe.RodataVaddr>>32 {
+		return t.exe.RodataVaddr, true
+	}
+	if h >= 2 && h <= 4 {
+		return h << 32, true
+	}
+	return 0, false
+}
+
 // regionCheck emits the check of an access of size bytes at a against the region table
-// entry ix (a constant or a value): it returns the entry and the i1 "inside".
-func (t *translator) regionCheck(a, ix string, size int, store bool) (string, string) {
+// entry ix (a constant or a value) whose region starts at vm (a constant or value; ""
+// loads it from the entry): it returns the entry and the i1 "inside". A start known
+// without a load keeps it out of registers (it folds into the address arithmetic).
+func (t *translator) regionCheck(a, ix, vm string, size int, store bool) (string, string) {
 	e := t.v_()
 	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
-	vm := t.v_()
-	t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, e)
+	if vm == "" {
+		vm = t.v_()
+		t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, e)
+	}
 	o := t.bin("sub", "i64", a, vm)
 	lp, lim := t.v_(), t.v_()
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
