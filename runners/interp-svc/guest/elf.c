@@ -149,17 +149,25 @@ static int section_name(const elf *e, const shdr *sh, const uint8_t **s, uint64_
 
 /* A section name (at most 15 bytes: get_string's limit of 16 includes the NUL) as N_* flags,
  * by comparing zero-padded words. */
-static unsigned classify(const uint8_t *s, uint64_t n) {
-  uint8_t b[16] = {0};
-  for (uint64_t i = 0; i < n && i < 16; i++) b[i] = s[i];
-  uint64_t w0 = svc_rd64(b), w1 = svc_rd64(b + 8);
+static unsigned classify(const uint8_t *s, uint64_t n, const uint8_t *end) {
+  uint64_t w0, w1;
+  if (n > 15) return 0;
+  if (end - s >= 16) { /* two word loads, masked to the name */
+    w0 = svc_rd64(s), w1 = svc_rd64(s + 8);
+    if (n < 8) w0 &= ((uint64_t)1 << (8 * n)) - 1, w1 = 0;
+    else w1 &= ((uint64_t)1 << (8 * (n - 8))) - 1;
+  } else { /* near the end of the file */
+    uint8_t b[16] = {0};
+    for (uint64_t i = 0; i < n; i++) b[i] = s[i];
+    w0 = svc_rd64(b), w1 = svc_rd64(b + 8);
+  }
   unsigned f = 0;
   if (n == 5 && w0 == W8(".text\0\0\0")) f |= N_TEXT | N_RO;
   if ((n == 7 && w0 == W8(".rodata\0")) || (n == 12 && w0 == W8(".data.re") && w1 == W8("l.ro\0\0\0\0")) ||
       (n == 9 && w0 == W8(".eh_fram") && w1 == 'e'))
     f |= N_RO;
   if (n >= 4 && (uint32_t)w0 == (uint32_t)W8(".bss\0\0\0\0")) f |= N_BSS;
-  if (n >= 5 && (w0 & 0xffffffffffull) == W8(".data\0\0\0") && !(n >= 9 && w0 == W8(".data.re") && b[8] == 'l')) f |= N_DATA;
+  if (n >= 5 && (w0 & 0xffffffffffull) == W8(".data\0\0\0") && !(n >= 9 && w0 == W8(".data.re") && (uint8_t)w1 == 'l')) f |= N_DATA;
   if (n == 7 && w0 == W8(".symtab\0")) f |= N_SYMTAB;
   if (n == 7 && w0 == W8(".strtab\0")) f |= N_STRTAB;
   if (n == 7 && w0 == W8(".dynstr\0")) f |= N_DYNSTR;
@@ -221,7 +229,7 @@ static int parse(elf *e) {
     const uint8_t *n;
     uint64_t nl;
     if ((r = section_name(e, &s, &n, &nl))) return r;
-    unsigned f = e->cls[i] = (uint8_t)classify(n, nl);
+    unsigned f = e->cls[i] = (uint8_t)classify(n, nl, e->b + e->len);
     if (f & N_SYMTAB) {
       if (have_symtab++) return P_SECTION_HEADER;
     } else if (f & N_STRTAB) {
@@ -376,6 +384,14 @@ static int reg_hashed(svc_ctx *c, sbpf_exe *x, int is_entry, uint64_t pc, uint32
 
 /* ---------------------------------------------------------------- lenient loader (v0..v2) */
 
+/* The index of the first call-immediate instruction at or after i, or n: a tight scan out
+ * of load_lenient's register pressure. */
+static __attribute__((noinline)) uint64_t next_call(const uint8_t *text, uint64_t i, uint64_t n) {
+  const uint8_t *q = text + i * INSN_SIZE, *end = text + n * INSN_SIZE;
+  while (q < end && *q != CALL_IMM) q += INSN_SIZE;
+  return (uint64_t)(q - text) / INSN_SIZE;
+}
+
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? ~0ull : a + b; }
 
 static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *buf, uint64_t len) {
@@ -421,10 +437,10 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
   uint64_t t_start = text.type == SHT_NOBITS ? 0 : text.offset, t_end = text.type == SHT_NOBITS ? 0 : sat_add(text.offset, text.size);
   if (t_end > len) return elf_fail(c, "ValueOutOfBounds");
   uint64_t ninsn = (t_end - t_start) / INSN_SIZE;
-  for (uint64_t i = 0; i < ninsn; i++) {
+  for (uint64_t i = 0; (i = next_call(buf + t_start, i, ninsn)) < ninsn; i++) {
     uint8_t *insn = buf + t_start + i * INSN_SIZE;
     int32_t imm = (int32_t)svc_rd32(insn + 4);
-    if (insn[0] == CALL_IMM && imm != -1) {
+    if (imm != -1) {
       int64_t target = (int64_t)i + 1 + imm;
       if (target < 0 || target >= (int64_t)ninsn) return elf_fail(c, "RelativeJumpOutOfBounds");
       uint32_t key;

@@ -168,33 +168,34 @@ static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
   const uint64_t *tab = optab[OPT_CLASS(x->version)];
-  uint64_t n = len / INSN_SIZE, pc = 0;
-  while (pc < n) {
+  uint64_t n = len / INSN_SIZE;
+  const uint8_t *q = p, *end = p + len;
+  dinsn *o = out;
+  while (q < end) {
     uint64_t w;
-    __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
+    __builtin_memcpy(&w, q, 8);
     uint64_t t = tab[w & 0xff];
     if (LIKELY((t & OPT_FAST) && regok[((w >> 8) & 0xff) | (t & 0x100)] && (uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))) {
-      dinsn *o = out + pc;
       o->fn = handlers[OPT_OP(t)];
       uint64_t a = ((w >> 5) & 0x78) | ((w >> 1) & 0x7800) | (t & 0xff) << 16 | (w >> 32) << 32;
       int64_t off = (int16_t)(w >> 16);
       uint64_t b = (uint32_t)(int32_t)off;
       if (t & OPT_JUMP) {
-        int64_t to = (int64_t)pc + 1 + off;
+        int64_t to = (int64_t)((uint64_t)(q - p) / INSN_SIZE) + 1 + off;
         if (to < 0 || (uint64_t)to >= n) return verr(c, "JumpOutOfCode");
         if (p[to * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
         b = (uint32_t)(int32_t)((1 + off) * (int64_t)sizeof(dinsn)) | 1ull << 32;
       }
       __builtin_memcpy(&o->dst, &a, 8);
       __builtin_memcpy(&o->off, &b, 8);
-      pc++;
+      q += INSN_SIZE, o++;
       continue;
     }
-    int64_t next = verify_one(c, x, pc, n, out);
+    int64_t next = verify_one(c, x, (uint64_t)(q - p) / INSN_SIZE, n, out);
     if (next < 0) return -1;
-    pc = (uint64_t)next;
+    q = p + (uint64_t)next * INSN_SIZE, o = out + next;
   }
-  if (pc != n) return verr(c, "JumpOutOfCode");
+  if (q != end) return verr(c, "JumpOutOfCode");
   return 0;
 }
 
