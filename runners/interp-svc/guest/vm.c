@@ -175,9 +175,11 @@ static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
     uint64_t w;
     __builtin_memcpy(&w, q, 8);
     uint64_t t = tab[w & 0xff];
-    if (LIKELY((t & OPT_FAST) && regok[((w >> 8) & 0xff) | (t & 0x100)] && (uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))) {
+    uint32_t rw = regw[((w >> 8) & 0xff) | (t & 0x100)];
+    /* one branch: inline operation, registers and immediate range all fine */
+    if (LIKELY((t >> 9) & (rw >> 16) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t)))) {
       o->fn = handlers[OPT_OP(t)];
-      uint64_t a = ((w >> 5) & 0x78) | ((w >> 1) & 0x7800) | (t & 0xff) << 16 | (w >> 32) << 32;
+      uint64_t a = (rw & 0xffff) | (t & 0xff0000) | (w >> 32) << 32;
       int64_t off = (int16_t)(w >> 16);
       uint64_t b = (uint32_t)(int32_t)off;
       if (t & OPT_JUMP) {

@@ -31,7 +31,7 @@ int main(void) {
       int ck, st;
       int op = resolve((uint8_t)o, versions[k], &ck, &st);
       if (op >= 256 || ck >= 16) return 1;
-      uint64_t t = (uint64_t)op | (uint64_t)st << 8 | (uint64_t)ck << 12;
+      uint64_t t = (uint64_t)op | (uint64_t)st << 8 | (uint64_t)ck << 12 | (uint64_t)op << 16;
       int fast = op != OP_INVALID;
       uint32_t lo = 0, span = 0xffffffffu;
       switch (ck) {
@@ -48,11 +48,12 @@ int main(void) {
     printf("\n    },\n");
   }
   printf("};\n");
-  /* regok[store << 8 | src << 4 | dst]: the registers pass check_registers without a closer look */
-  printf("static const uint8_t regok[512] = {");
+  /* regw[store << 8 | src << 4 | dst]: bit 16 when the registers pass check_registers without
+   * a closer look, and the decoded register bytes dst * 8 | src * 8 << 8 */
+  printf("static const uint32_t regw[512] = {");
   for (int i = 0; i < 512; i++) {
     int st = i >> 8, src = (i >> 4) & 15, dst = i & 15;
-    printf("%s%d,", i % 32 ? "" : "\n    ", src <= 10 && dst < 10 + st);
+    printf("%s0x%05x,", i % 8 ? " " : "\n    ", (src <= 10 && dst < 10 + st) << 16 | src * 8 << 8 | dst * 8);
   }
   printf("\n};\n");
   return 0;
