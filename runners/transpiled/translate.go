@@ -1148,11 +1148,14 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	case hint >= 1 && hint < 5:
 		// the base register probably points into region hint (provenance.go): its
 		// entry's loads are from a constant address, so LLVM can hoist them
-		vm := ""
+		vm, lim := "", ""
 		if v, ok := t.regionStart(uint64(hint)); ok {
 			vm = fmt.Sprintf("%d", v)
 		}
-		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), vm, size, store)
+		if l, ok := t.regionLimit(uint64(hint), size, store); ok {
+			lim = fmt.Sprintf("%d", l)
+		}
+		p, ok := t.regionCheck(a, fmt.Sprintf("%d", hint), vm, lim, size, store)
 		t.f("  br i1 %s, label %%%sh, label %%%ss, !prof !1\n%sh:\n", ok, tag, tag, tag)
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
 		t.f("  br label %%%sj\n%ss:\n", tag, tag)
@@ -1173,7 +1176,7 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 			// every mapped region starts at its index << 32 (regionStart)
 			vm = t.bin("shl", "i64", ix, "32")
 		}
-		e, ok := t.regionCheck(a, ix, vm, size, store)
+		e, ok := t.regionCheck(a, ix, vm, "", size, store)
 		t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
 		t.f("  br label %%%sj\n%ss:\n", tag, tag)
@@ -1245,11 +1248,35 @@ func (t *translator) regionStart(h uint64) (uint64, bool) {
 	return 0, false
 }
 
+// regionLimit is the table's limit for an access of size bytes into region h when it is
+// known at translation: the read-only region's (its length; no stores) and, without gaps,
+// the stack's (frame size × depth, fixed by the translation; engine.c rejects a request
+// with another configuration). As a constant a store into the read-only region folds to
+// the out-of-line path.
+func (t *translator) regionLimit(h uint64, size int, store bool) (uint64, bool) {
+	lim := func(n uint64) uint64 {
+		if n < uint64(size) {
+			return 0
+		}
+		return n - uint64(size) + 1
+	}
+	switch {
+	case h == t.exe.RodataVaddr>>32:
+		if store {
+			return 0, true
+		}
+		return lim(uint64(len(t.exe.Rodata))), true
+	case h == 2 && !t.gaps:
+		return lim(uint64(t.cfg.StackFrameSize) * uint64(t.cfg.MaxCallDepth)), true
+	}
+	return 0, false
+}
+
 // regionCheck emits the check of an access of size bytes at a against the region table
-// entry ix (a constant or a value) whose region starts at vm (a constant or value; ""
-// loads it from the entry): it returns the entry and the i1 "inside". A start known
-// without a load keeps it out of registers (it folds into the address arithmetic).
-func (t *translator) regionCheck(a, ix, vm string, size int, store bool) (string, string) {
+// entry ix (a constant or a value) whose region starts at vm and whose limit for this
+// access is lim (constants or values; "" loads them from the entry): it returns the entry
+// and the i1 "inside". What is known at translation stays out of registers.
+func (t *translator) regionCheck(a, ix, vm, lim string, size int, store bool) (string, string) {
 	e := t.v_()
 	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
 	if vm == "" {
@@ -1257,8 +1284,11 @@ func (t *translator) regionCheck(a, ix, vm string, size int, store bool) (string
 		t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, e)
 	}
 	o := t.bin("sub", "i64", a, vm)
-	lp, lim := t.v_(), t.v_()
-	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
+	if lim == "" {
+		lp := t.v_()
+		lim = t.v_()
+		t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
+	}
 	return e, t.bin("icmp ult", "i64", o, lim)
 }
 
