@@ -388,6 +388,10 @@ static int reg_hashed(svc_ctx *c, sbpf_exe *x, int is_entry, uint64_t pc, uint32
  * of load_lenient's register pressure. */
 static __attribute__((noinline)) uint64_t next_call(const uint8_t *text, uint64_t i, uint64_t n) {
   const uint8_t *q = text + i * INSN_SIZE, *end = text + n * INSN_SIZE;
+  /* four opcodes per test: one block of independent loads */
+  while (end - q >= 4 * INSN_SIZE &&
+         ((q[0] == CALL_IMM) | (q[INSN_SIZE] == CALL_IMM) | (q[2 * INSN_SIZE] == CALL_IMM) | (q[3 * INSN_SIZE] == CALL_IMM)) == 0)
+    q += 4 * INSN_SIZE;
   while (q < end && *q != CALL_IMM) q += INSN_SIZE;
   return (uint64_t)(q - text) / INSN_SIZE;
 }

@@ -46,9 +46,8 @@ enum {
  * CK_NONE and CK_JUMP come first: the verifier handles those two inline. */
 enum { CK_NONE = 0, CK_JUMP, CK_LDDW, CK_NONZERO, CK_SHIFT32, CK_SHIFT64, CK_ENDIAN, CK_CALLX, CK_ADD64, CK_NEGIMM, CK_CALL, CK_EXIT };
 
-/* An optab.h entry (64 bits): the operation in bits 0-7 (and again in bits 16-23, where the
- * decoded form wants it), the store flag (exempts dst r10 from CannotWriteR10) in bit 8, the
- * check in bits 12-15. OPT_FAST marks the operations whose
+/* An optab.h entry (64 bits): the operation in bits 0-7, the store flag (exempts dst r10 from
+ * CannotWriteR10) in bit 8, the check in bits 12-15. OPT_FAST marks the operations whose
  * check is at most an immediate range, lo <= imm <= lo + span (lo in bit 11, span in bits
  * 32-63), and whose decoding is plain or a jump (OPT_JUMP): the verifier's inline path. */
 #define OPT_OP(t) ((unsigned)(t) & 0xff)

@@ -156,12 +156,45 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
   return (int64_t)pc + 1;
 }
 
+/* The verifier's inline path: decodes from q on while every instruction is an operation with
+ * plain decoding and at most an immediate range check, or a jump to a valid target, with
+ * registers regw passes (most of a program), and returns where it stopped (end, or an
+ * instruction for verify_one, which also reports a bad jump). Out of line so that its loop
+ * keeps everything in registers. */
+static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, const uint8_t *q, const uint8_t *end, dinsn *o,
+                                                            const uint64_t *tab) {
+  uint64_t size = (uint64_t)(end - p);
+  for (; q < end; q += INSN_SIZE, o++) {
+    uint64_t w;
+    __builtin_memcpy(&w, q, 8);
+    uint64_t t = tab[w & 0xff];
+    uint32_t rw = regw[((w >> 8) & 0xff) | (t & 0x100)];
+    /* one test: inline operation, registers and immediate range all fine */
+    if (UNLIKELY(!((t >> 9) & (rw >> 16) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
+    int32_t off = (int16_t)(w >> 16);
+    uint32_t blk = 0;
+    if (t & OPT_JUMP) {
+      const uint8_t *to = q + INSN_SIZE + (int64_t)off * INSN_SIZE;
+      if ((uint64_t)(to - p) >= size || *to == 0) break; /* JumpOutOfCode, JumpToMiddleOfLDDW */
+      off = (1 + off) * (int32_t)sizeof(dinsn), blk = 1;
+    }
+    unsigned op = OPT_OP(t);
+    uint16_t regs = (uint16_t)rw; /* dst * 8, src * 8 */
+    o->fn = handlers[op];
+    __builtin_memcpy(&o->dst, &regs, 2);
+    o->op = (uint16_t)op;
+    o->imm = (int32_t)(w >> 32);
+    o->off = off;
+    o->blk = blk;
+  }
+  return q;
+}
+
 /* RequisiteVerifier fused with the decoder: one pass over the program, the opcode looked up
  * in optab.h, each accepted instruction decoded into out[pc] (an lddw also fills out[pc + 1])
  * with blk = 1 for terminators, 2 for an lddw's second slot and 0 for the rest; decode()
- * then fills in the run lengths.
- * Operations with plain decoding and at most an immediate range check, and jumps, with
- * registers regok passes (most of a program) are handled inline, the rest by verify_one. */
+ * then fills in the run lengths. verify_span takes the common instructions, verify_one the
+ * rest. */
 static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
@@ -170,32 +203,12 @@ static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
   const uint64_t *tab = optab[OPT_CLASS(x->version)];
   uint64_t n = len / INSN_SIZE;
   const uint8_t *q = p, *end = p + len;
-  dinsn *o = out;
-  while (q < end) {
-    uint64_t w;
-    __builtin_memcpy(&w, q, 8);
-    uint64_t t = tab[w & 0xff];
-    uint32_t rw = regw[((w >> 8) & 0xff) | (t & 0x100)];
-    /* one branch: inline operation, registers and immediate range all fine */
-    if (LIKELY((t >> 9) & (rw >> 16) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t)))) {
-      o->fn = handlers[OPT_OP(t)];
-      uint64_t a = (rw & 0xffff) | (t & 0xff0000) | (w >> 32) << 32;
-      int64_t off = (int16_t)(w >> 16);
-      uint64_t b = (uint32_t)(int32_t)off;
-      if (t & OPT_JUMP) {
-        int64_t to = (int64_t)((uint64_t)(q - p) / INSN_SIZE) + 1 + off;
-        if (to < 0 || (uint64_t)to >= n) return verr(c, "JumpOutOfCode");
-        if (p[to * INSN_SIZE] == 0) return verr(c, "JumpToMiddleOfLDDW");
-        b = (uint32_t)(int32_t)((1 + off) * (int64_t)sizeof(dinsn)) | 1ull << 32;
-      }
-      __builtin_memcpy(&o->dst, &a, 8);
-      __builtin_memcpy(&o->off, &b, 8);
-      q += INSN_SIZE, o++;
-      continue;
-    }
+  for (;;) {
+    q = verify_span(p, q, end, out + (uint64_t)(q - p) / INSN_SIZE, tab);
+    if (q >= end) break;
     int64_t next = verify_one(c, x, (uint64_t)(q - p) / INSN_SIZE, n, out);
     if (next < 0) return -1;
-    q = p + (uint64_t)next * INSN_SIZE, o = out + next;
+    q = p + (uint64_t)next * INSN_SIZE;
   }
   if (q != end) return verr(c, "JumpOutOfCode");
   return 0;
@@ -215,12 +228,22 @@ static dinsn *decode(svc_ctx *c, const sbpf_exe *x) {
   put(d + n, handlers[OP_OVERRUN], 0, 0, OP_OVERRUN, 0, 0, 1);
   /* run: the blk of the next instruction (an lddw's second slot, marked 2, is skipped) */
   uint32_t run = 1;
-  for (uint64_t k = n; k-- > 0;) {
-    uint32_t b = d[k].blk;
-    if (b == 0) d[k].blk = ++run;
-    else if (b == 1) run = 1;
-    else d[k].blk = 1;
+#ifdef PVM_GP080
+  /* gp080 charges a block by its pipeline cost: one branch-free block per instruction */
+  for (dinsn *k = d + n; k-- > d;) { /* b is 0, 1 or 2 */
+    uint32_t b = k->blk, is0 = b == 0, is1 = b == 1;
+    run = ((run + is0) & (is1 - 1)) | is1;
+    k->blk = (run & (0u - is0)) | (is0 ^ 1);
   }
+#else
+  /* gp072 charges per instruction: the branches are cheaper */
+  for (dinsn *k = d + n; k-- > d;) {
+    uint32_t b = k->blk;
+    if (b == 0) k->blk = ++run;
+    else if (b == 1) run = 1;
+    else k->blk = 1;
+  }
+#endif
   return d;
 }
 

@@ -31,7 +31,7 @@ int main(void) {
       int ck, st;
       int op = resolve((uint8_t)o, versions[k], &ck, &st);
       if (op >= 256 || ck >= 16) return 1;
-      uint64_t t = (uint64_t)op | (uint64_t)st << 8 | (uint64_t)ck << 12 | (uint64_t)op << 16;
+      uint64_t t = (uint64_t)op | (uint64_t)st << 8 | (uint64_t)ck << 12;
       int fast = op != OP_INVALID;
       uint32_t lo = 0, span = 0xffffffffu;
       switch (ck) {
