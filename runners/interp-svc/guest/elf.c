@@ -122,6 +122,19 @@ static int get_string(const elf *e, const shdr *sh, uint32_t off, uint64_t maxle
   if (__builtin_add_overflow(start, maxlen, &end2)) return P_OUT_OF_BOUNDS;
   uint64_t end = end1 < end2 ? end1 : end2;
   if (start > end || end > e->len) return P_OUT_OF_BOUNDS;
+  if (maxlen <= 16 && e->len - start >= 16) {
+    /* two word loads: the first NUL byte of 16 (lowest flagged byte of the zero-byte test,
+     * its index by a multiply), found when before end */
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t w0 = svc_rd64(e->b + start), w1 = svc_rd64(e->b + start + 8);
+    uint64_t m0 = (w0 - ones) & ~w0 & highs, m1 = (w1 - ones) & ~w1 & highs;
+    uint64_t z = m0 ? (((m0 & (0 - m0)) >> 7) * 0x0001020304050607ull) >> 56
+                    : m1 ? 8 + ((((m1 & (0 - m1)) >> 7) * 0x0001020304050607ull) >> 56) : 16;
+    if (z >= end - start) return P_STRING_TOO_LONG;
+    *s = e->b + start;
+    *n = z;
+    return P_OK;
+  }
   for (uint64_t i = start; i < end; i++)
     if (e->b[i] == 0) {
       *s = e->b + start;
@@ -133,11 +146,6 @@ static int get_string(const elf *e, const shdr *sh, uint32_t off, uint64_t maxle
 
 static shdr sect(const elf *e, uint64_t i) { return rd_shdr(e->b + e->shoff + SHDR * i); }
 
-static int section_name(const elf *e, const shdr *sh, const uint8_t **s, uint64_t *n) {
-  if (!e->shstr) return P_NO_SHSTRTAB;
-  shdr names = rd_shdr(e->shstr);
-  return get_string(e, &names, sh->name, 16, s, n);
-}
 
 #define name_is(s, n, lit) ((n) == sizeof(lit) - 1 && svc_memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
@@ -224,11 +232,11 @@ static int parse(elf *e) {
   if (!e->shstr) return P_NO_SHSTRTAB;
   int have_symtab = 0, have_strtab = 0;
   if (!(e->cls = svc_alloc(e->shnum))) return P_ARENA;
+  shdr names = rd_shdr(e->shstr); /* section_name: get_string(shstrtab, sh_name, 16) */
   for (uint64_t i = 0; i < e->shnum; i++) {
-    shdr s = sect(e, i);
     const uint8_t *n;
     uint64_t nl;
-    if ((r = section_name(e, &s, &n, &nl))) return r;
+    if ((r = get_string(e, &names, svc_rd32(b + e->shoff + SHDR * i), 16, &n, &nl))) return r;
     unsigned f = e->cls[i] = (uint8_t)classify(n, nl, e->b + e->len);
     if (f & N_SYMTAB) {
       if (have_symtab++) return P_SECTION_HEADER;
@@ -236,7 +244,7 @@ static int parse(elf *e) {
       if (have_strtab++) return P_SECTION_HEADER;
     } else if (f & N_DYNSTR) {
       if (e->has_dynstr++) return P_SECTION_HEADER;
-      e->dynstr = s;
+      e->dynstr = sect(e, i);
     }
   }
   /* parse_dynamic */
