@@ -406,7 +406,7 @@ static __attribute__((noinline)) uint64_t next_call(const uint8_t *text, uint64_
 
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? ~0ull : a + b; }
 
-static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *buf, uint64_t len) {
+static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint64_t len) {
   elf e;
   svc_memset(&e, 0, sizeof e);
   e.b = orig, e.len = len;
@@ -448,6 +448,23 @@ static int load_lenient(svc_ctx *c, sbpf_exe *x, const uint8_t *orig, uint8_t *b
   /* relocate: pc-relative calls first */
   uint64_t t_start = text.type == SHT_NOBITS ? 0 : text.offset, t_end = text.type == SHT_NOBITS ? 0 : sat_add(text.offset, text.size);
   if (t_end > len) return elf_fail(c, "ValueOutOfBounds");
+  /* Relocation patches a copy. Only the prefix of the file that relocation and the ro
+   * sections can touch is copied: the text, every ro section, and 16 bytes from each
+   * relocation's offset (the widest patch, an lddw's two immediates). */
+  uint64_t need = t_end;
+  for (uint64_t i = 0; i < e.shnum; i++) {
+    if (!(e.cls[i] & N_RO)) continue;
+    shdr s = sect(&e, i);
+    if (s.type != SHT_NOBITS && sat_add(s.offset, s.size) > need) need = sat_add(s.offset, s.size);
+  }
+  for (uint64_t i = 0; i < e.nrel; i++) {
+    uint64_t r_end = sat_add(svc_rd64(e.rel + 16 * i), 16);
+    if (r_end > need) need = r_end;
+  }
+  if (need > len) need = len;
+  uint8_t *buf = svc_alloc(need ? need : 1);
+  if (!buf) return elf_fail(c, "ValueOutOfBounds: program exhausted the arena");
+  svc_memcpy(buf, orig, need);
   uint64_t ninsn = (t_end - t_start) / INSN_SIZE;
   for (uint64_t i = 0; (i = next_call(buf + t_start, i, ninsn)) < ninsn; i++) {
     uint8_t *insn = buf + t_start + i * INSN_SIZE;
@@ -657,10 +674,7 @@ int sbpf_load(svc_ctx *c, sbpf_exe *x, const uint8_t *elf_bytes, size_t len) {
   x->version = v;
   /* The parser reads the request's bytes in place (its alignment rules are checked on
    * offsets, as if the bytes were 16-aligned like elf.rs's copy); relocation works on a
-   * copy. */
+   * copy of the part it needs (load_lenient). */
   if (v >= SBPF_V3) return load_strict(c, x, elf_bytes, len);
-  uint8_t *buf = svc_alloc(len ? len : 1);
-  if (!buf) return elf_fail(c, "ValueOutOfBounds: program exhausted the arena");
-  svc_memcpy(buf, elf_bytes, len);
-  return load_lenient(c, x, elf_bytes, buf, len);
+  return load_lenient(c, x, elf_bytes, len);
 }
