@@ -168,9 +168,9 @@ static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, co
     uint64_t w;
     __builtin_memcpy(&w, q, 8);
     uint64_t t = tab[w & 0xff];
-    uint32_t rw = regw[((w >> 8) & 0xff) | (t & 0x100)];
+    uint32_t rw = regw[(w >> 8) & 0xff]; /* independent of t: the two loads overlap */
     /* one test: inline operation, registers and immediate range all fine */
-    if (UNLIKELY(!((t >> 9) & (rw >> 16) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
+    if (UNLIKELY(!((t >> 9) & (rw >> (16 + OPT_STORE(t))) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
     int32_t off = (int16_t)(w >> 16);
     uint32_t blk = 0;
     if (t & OPT_JUMP) {

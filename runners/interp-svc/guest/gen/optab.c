@@ -48,12 +48,12 @@ int main(void) {
     printf("\n    },\n");
   }
   printf("};\n");
-  /* regw[store << 8 | src << 4 | dst]: bit 16 when the registers pass check_registers without
-   * a closer look, and the decoded register bytes dst * 8 | src * 8 << 8 */
-  printf("static const uint32_t regw[512] = {");
-  for (int i = 0; i < 512; i++) {
-    int st = i >> 8, src = (i >> 4) & 15, dst = i & 15;
-    printf("%s0x%05x,", i % 8 ? " " : "\n    ", (src <= 10 && dst < 10 + st) << 16 | src * 8 << 8 | dst * 8);
+  /* regw[src << 4 | dst]: the decoded register bytes dst * 8 | src * 8 << 8, bit 16 when the
+   * registers pass check_registers without a closer look, bit 17 the same for a store */
+  printf("static const uint32_t regw[256] = {");
+  for (int i = 0; i < 256; i++) {
+    int src = i >> 4, dst = i & 15;
+    printf("%s0x%05x,", i % 8 ? " " : "\n    ", (src <= 10 && dst < 10) << 16 | (src <= 10 && dst < 11) << 17 | src * 8 << 8 | dst * 8);
   }
   printf("\n};\n");
   return 0;
