@@ -1165,6 +1165,20 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 		// is, and accesses through the same base then share the entry's loads. A base
 		// computed in this block as another register plus an offset or index (a pointer
 		// advanced in a loop) takes that register's entry, which LLVM can then hoist.
+		{
+			guess := uint64(sbpf.MMInputStart >> 32)
+			// No hint (mostly a pointer loaded from memory: account data, keys and
+			// lamports the deserialized account infos point to): the input region is
+			// tried first, with a constant entry and start and the limit of an 8-byte
+			// access whatever the size (fewer loop-invariant values for LLVM to keep; an
+			// access in the last 7 bytes takes the indexed check below). Over the corpus
+			// (gp072) this took the execute gas/CU median from 4.34 to 3.91; stack and heap
+			// pointers pay ~4 more instructions (mul256 +20%).
+			p, ok := t.regionCheck(a, fmt.Sprintf("%d", guess), fmt.Sprintf("%d", guess<<32), "", 8, store)
+			t.f("  br i1 %s, label %%%sh, label %%%sd, !prof !1\n%sh:\n", ok, tag, tag, tag)
+			inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
+			t.f("  br label %%%sj\n%sd:\n", tag, tag)
+		}
 		eb := b
 		if base < 10 && t.anchor[base] != 0 {
 			eb = t.load(t.anchor[base] - 1)
