@@ -18,7 +18,12 @@ type frameRel struct {
 	hint uint8
 }
 
-type provState [10]frameRel
+// provState holds r0..r9, then nSlots frame slots (direct-mapped by offset / 8): a slot
+// that is ok holds the hint of the register last stored as a word at r10 + c, so that a
+// pointer spilled to the frame and reloaded keeps its hint.
+type provState [10 + nSlots]frameRel
+
+const nSlots = 8
 
 const stackRegion = uint8(sbpf.MMStackStart >> 32)
 
@@ -34,7 +39,7 @@ func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
 	}
 	init := &provState{}
 	if h := t.entryHints[e]; h != nil {
-		for r := range init {
+		for r := 0; r < 10; r++ {
 			if h[r] != hintUnset {
 				init[r].hint = h[r]
 			}
@@ -174,6 +179,36 @@ func (t *translator) provStep(pc uint64, s *provState) {
 			s[d] = frameRel{}
 			if k := uint64(in.Imm) >> 32; k >= 1 && k <= 4 {
 				s[d].hint = uint8(k)
+			}
+		}
+		return
+	case opLdx8, opStx8, opSti1, opSti2, opSti4, opSti8, opStx1, opStx2, opStx4:
+		base := in.Src
+		if in.op != opLdx8 {
+			base = in.Dst
+		}
+		fo, rel := int64(in.Off), base == 10
+		if base < 10 && s[base].ok {
+			fo, rel = s[base].c+int64(in.Off), true
+		}
+		slot := &s[10+int(uint64(fo>>3)%nSlots)]
+		switch {
+		case in.op == opLdx8:
+			if d < 10 {
+				s[d] = frameRel{}
+				if rel && slot.ok && slot.c == fo {
+					s[d].hint = slot.hint
+				}
+			}
+		case rel && in.op == opStx8 && in.Src < 10:
+			*slot = frameRel{true, fo, s[in.Src].hint}
+		case rel:
+			// a narrower store may overwrite part of a recorded word
+			size := int64(memSize(in.op))
+			for i := 10; i < len(s); i++ {
+				if s[i].ok && s[i].c < fo+size && fo < s[i].c+8 {
+					s[i] = frameRel{}
+				}
 			}
 		}
 		return
