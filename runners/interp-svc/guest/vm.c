@@ -9,7 +9,6 @@
 #include "sbpf.h"
 
 #include "ops.h"
-#include "optab.h"
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -31,7 +30,21 @@ struct dinsn {
   uint32_t blk;
 };
 
+#define OPS_DECL_(name, fn, fp) \
+  static int fn(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c); \
+  static int fp(dinsn *d, uint64_t *r, uint64_t left, svc_ctx *c);
+SBPF_OPS(OPS_DECL_)
+#undef OPS_DECL_
 static const handler handlers[OP_COUNT];
+
+/* An opcode's table entry (see ops.h): its handler is right there, so decoding an
+ * instruction is two dependent loads (word, entry), not three. 32 bytes: indexed by a shift. */
+typedef struct optent {
+  uint64_t t;
+  handler fn[2];
+  uint64_t pad;
+} optent;
+#include "optab.h"
 
 /* ---------------------------------------------------------------- verifier and pre-decoder */
 
@@ -71,7 +84,8 @@ static __attribute__((noinline)) void decode_call(const sbpf_exe *x, uint64_t pc
 /* One instruction of RequisiteVerifier with its decoding, for everything verify_decode does
  * not handle inline: the next pc, or -1 with the error recorded. Errors come in
  * verifier.rs's order: opcode, the opcode's check, then the registers. */
-static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *x, uint64_t pc, uint64_t n, dinsn *out) {
+static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *x, const optent *tab, uint64_t pc, uint64_t n,
+                                                    dinsn *out) {
   const uint8_t *p = x->text;
   int v = x->version;
   int manual = v_manual_frames(v);
@@ -79,10 +93,10 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
   __builtin_memcpy(&w, p + pc * INSN_SIZE, 8);
   uint64_t opc = w & 0xff, dst = (w >> 8) & 15, src = (w >> 12) & 15;
   int32_t off = (int16_t)(w >> 16), imm = (int32_t)(w >> 32);
-  uint64_t t = optab[OPT_CLASS(v)][opc];
+  uint64_t t = tab[opc].t;
   unsigned op = OPT_OP(t);
   if (op == OP_INVALID) return verr(c, "UnknownOpCode");
-  handler fn = handlers[op];
+  handler fn = tab[opc].fn[(OPT_STORE(t) ? dst : src) == 10];
   if (!fn) {
     svc_fail(c, "ServiceBug", "operation without handler");
     c->status = SVC_FAULT;
@@ -162,15 +176,17 @@ static __attribute__((noinline)) int64_t verify_one(svc_ctx *c, const sbpf_exe *
  * instruction for verify_one, which also reports a bad jump). Out of line so that its loop
  * keeps everything in registers. */
 static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, const uint8_t *q, const uint8_t *end, dinsn *o,
-                                                            const uint64_t *tab) {
+                                                            const optent *tab) {
   uint64_t size = (uint64_t)(end - p);
   for (; q < end; q += INSN_SIZE, o++) {
     uint64_t w;
     __builtin_memcpy(&w, q, 8);
-    uint64_t t = tab[w & 0xff];
+    const optent *e = &tab[w & 0xff];
+    uint64_t t = e->t;
     uint32_t rw = regw[(w >> 8) & 0xff]; /* independent of t: the two loads overlap */
+    uint32_t s = rw >> (16 + OPT_STORE(t)); /* bit 0: registers fine; bit 2: the base register is r10 */
     /* one test: inline operation, registers and immediate range all fine */
-    if (UNLIKELY(!((t >> 9) & (rw >> (16 + OPT_STORE(t))) & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
+    if (UNLIKELY(!((t >> 9) & s & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
     int32_t off = (int16_t)(w >> 16);
     uint32_t blk = 0;
     if (t & OPT_JUMP) {
@@ -180,7 +196,7 @@ static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, co
     }
     unsigned op = OPT_OP(t);
     uint16_t regs = (uint16_t)rw; /* dst * 8, src * 8 */
-    o->fn = handlers[op];
+    o->fn = e->fn[(s >> 2) & 1];
     __builtin_memcpy(&o->dst, &regs, 2);
     o->op = (uint16_t)op;
     o->imm = (int32_t)(w >> 32);
@@ -196,17 +212,18 @@ static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, co
  * then fills in the run lengths. verify_span takes the common instructions, verify_one the
  * rest. */
 static int verify_decode(svc_ctx *c, const sbpf_exe *x, dinsn *out) {
+  /* a v0 program on a gapped stack gets the r10 handlers for the gapped stack from its table */
   const uint8_t *p = x->text;
   uint64_t len = x->text_len;
   if (len % INSN_SIZE) return verr(c, "ProgramLengthNotMultiple");
   if (len == 0) return verr(c, "NoProgram");
-  const uint64_t *tab = optab[OPT_CLASS(x->version)];
+  const optent *tab = optab[svc_stack_gapped(c) ? OPT_GAPPED : OPT_CLASS(x->version)];
   uint64_t n = len / INSN_SIZE;
   const uint8_t *q = p, *end = p + len;
   for (;;) {
     q = verify_span(p, q, end, out + (uint64_t)(q - p) / INSN_SIZE, tab);
     if (q >= end) break;
-    int64_t next = verify_one(c, x, (uint64_t)(q - p) / INSN_SIZE, n, out);
+    int64_t next = verify_one(c, x, tab, (uint64_t)(q - p) / INSN_SIZE, n, out);
     if (next < 0) return -1;
     q = p + (uint64_t)next * INSN_SIZE;
   }
@@ -733,38 +750,9 @@ H(h_overrun) { FAIL("ExecutionOverrun"); }
 H(h_invalid) { FAIL("UnsupportedInstruction"); }
 
 static const handler handlers[OP_COUNT] = {
-    [OP_INVALID] = h_invalid, [OP_OVERRUN] = h_overrun, [OP_LDDW] = h_lddw,
-    [OP_LDX1] = h_ldx1, [OP_LDX2] = h_ldx2, [OP_LDX4] = h_ldx4, [OP_LDX8] = h_ldx8,
-    [OP_STI1] = h_sti1, [OP_STI2] = h_sti2, [OP_STI4] = h_sti4, [OP_STI8] = h_sti8,
-    [OP_STX1] = h_stx1, [OP_STX2] = h_stx2, [OP_STX4] = h_stx4, [OP_STX8] = h_stx8,
-    [OP_ADD32I_S] = h_add32i_s, [OP_ADD32R_S] = h_add32r_s, [OP_SUB32R_S] = h_sub32r_s, [OP_MUL32I_S] = h_mul32i_s,
-    [OP_MUL32R_S] = h_mul32r_s, [OP_ADD32I_Z] = h_add32i_z, [OP_ADD32R_Z] = h_add32r_z, [OP_SUB32R_Z] = h_sub32r_z,
-    [OP_RSUB32I_Z] = h_rsub32i_z, [OP_DIV32I] = h_div32i, [OP_DIV32R] = h_div32r, [OP_MOD32I] = h_mod32i, [OP_MOD32R] = h_mod32r,
-    [OP_OR32I] = h_or32i, [OP_OR32R] = h_or32r, [OP_AND32I] = h_and32i, [OP_AND32R] = h_and32r, [OP_XOR32I] = h_xor32i,
-    [OP_XOR32R] = h_xor32r, [OP_LSH32I] = h_lsh32i, [OP_LSH32R] = h_lsh32r, [OP_RSH32I] = h_rsh32i, [OP_RSH32R] = h_rsh32r,
-    [OP_ARSH32I] = h_arsh32i, [OP_ARSH32R] = h_arsh32r, [OP_NEG32] = h_neg32, [OP_MOV32R_Z] = h_mov32r_z,
-    [OP_MOV32R_S] = h_mov32r_s, [OP_LE16] = h_le16, [OP_LE32] = h_le32, [OP_NOP] = h_nop, [OP_BE16] = h_be16,
-    [OP_BE32] = h_be32, [OP_BE64] = h_be64, [OP_BADEND] = h_badend,
-    [OP_ADD64I] = h_add64i, [OP_ADD64R] = h_add64r, [OP_SUB64R] = h_sub64r, [OP_RSUB64I] = h_rsub64i, [OP_MUL64I] = h_mul64i,
-    [OP_MUL64R] = h_mul64r, [OP_DIV64I] = h_div64i, [OP_DIV64R] = h_div64r, [OP_MOD64I] = h_mod64i, [OP_MOD64R] = h_mod64r,
-    [OP_OR64I] = h_or64i, [OP_OR64R] = h_or64r, [OP_AND64I] = h_and64i, [OP_AND64R] = h_and64r, [OP_XOR64I] = h_xor64i,
-    [OP_XOR64R] = h_xor64r, [OP_LSH64I] = h_lsh64i, [OP_LSH64R] = h_lsh64r, [OP_RSH64I] = h_rsh64i, [OP_RSH64R] = h_rsh64r,
-    [OP_ARSH64I] = h_arsh64i, [OP_ARSH64R] = h_arsh64r, [OP_NEG64] = h_neg64, [OP_MOV64I] = h_mov64i, [OP_MOV64R] = h_mov64r,
-    [OP_HOR64] = h_hor64, [OP_LMUL32I] = h_lmul32i, [OP_LMUL32R] = h_lmul32r, [OP_UHMUL64I] = h_uhmul64i,
-    [OP_UHMUL64R] = h_uhmul64r, [OP_SHMUL64I] = h_shmul64i, [OP_SHMUL64R] = h_shmul64r, [OP_SDIV32I] = h_sdiv32i,
-    [OP_SDIV32R] = h_sdiv32r, [OP_SDIV64I] = h_sdiv64i, [OP_SDIV64R] = h_sdiv64r, [OP_SREM32I] = h_srem32i,
-    [OP_SREM32R] = h_srem32r, [OP_SREM64I] = h_srem64i, [OP_SREM64R] = h_srem64r,
-    [OP_JA] = h_ja, [OP_JEQI] = h_jeqi, [OP_JEQR] = h_jeqr, [OP_JGTI] = h_jgti, [OP_JGTR] = h_jgtr, [OP_JGEI] = h_jgei,
-    [OP_JGER] = h_jger, [OP_JLTI] = h_jlti, [OP_JLTR] = h_jltr, [OP_JLEI] = h_jlei, [OP_JLER] = h_jler, [OP_JSETI] = h_jseti,
-    [OP_JSETR] = h_jsetr, [OP_JNEI] = h_jnei, [OP_JNER] = h_jner, [OP_JSGTI] = h_jsgti, [OP_JSGTR] = h_jsgtr,
-    [OP_JSGEI] = h_jsgei, [OP_JSGER] = h_jsger, [OP_JSLTI] = h_jslti, [OP_JSLTR] = h_jsltr, [OP_JSLEI] = h_jslei,
-    [OP_JSLER] = h_jsler, [OP_JEQ32I] = h_jeq32i, [OP_JEQ32R] = h_jeq32r, [OP_JGT32I] = h_jgt32i, [OP_JGT32R] = h_jgt32r,
-    [OP_JGE32I] = h_jge32i, [OP_JGE32R] = h_jge32r, [OP_JLT32I] = h_jlt32i, [OP_JLT32R] = h_jlt32r, [OP_JLE32I] = h_jle32i,
-    [OP_JLE32R] = h_jle32r, [OP_JSET32I] = h_jset32i, [OP_JSET32R] = h_jset32r, [OP_JNE32I] = h_jne32i,
-    [OP_JNE32R] = h_jne32r, [OP_JSGT32I] = h_jsgt32i, [OP_JSGT32R] = h_jsgt32r, [OP_JSGE32I] = h_jsge32i,
-    [OP_JSGE32R] = h_jsge32r, [OP_JSLT32I] = h_jslt32i, [OP_JSLT32R] = h_jslt32r, [OP_JSLE32I] = h_jsle32i,
-    [OP_JSLE32R] = h_jsle32r, [OP_MOV32I] = h_mov32i, [OP_SUB64I] = h_sub64i, [OP_DIV64IZ] = h_div64iz,
-    [OP_MOD64IZ] = h_mod64iz, [OP_METER_STOP] = h_meter_stop, [OP_CALL] = h_call, [OP_CALLX] = h_callx, [OP_EXIT] = h_exit,
+#define OPS_FN_(name, fn, fp) [OP_##name] = fn,
+    SBPF_OPS(OPS_FN_)
+#undef OPS_FN_
 };
 
 int svc_engine_execute(svc_ctx *c) {
@@ -774,7 +762,7 @@ int svc_engine_execute(svc_ctx *c) {
   G.max_depth = c->req.max_call_depth;
   G.frame_bump = 0;
   if (!v_manual_frames(x->version))
-    G.frame_bump = (uint64_t)c->req.stack_frame_size * ((x->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS)) ? 2 : 1);
+    G.frame_bump = (uint64_t)c->req.stack_frame_size * (svc_stack_gapped(c) ? 2 : 1);
   G.frames = svc_alloc(sizeof(frame) * G.max_depth);
   if (!G.frames) {
     svc_fail(c, "ServiceArenaExhausted", "call frames");
@@ -784,15 +772,6 @@ int svc_engine_execute(svc_ctx *c) {
   G.depth = 0;
   G.patch = 0;
   build_tables(c);
-  if (G.stk_span) {
-    static const handler fp[] = {h_ldx1_fp, h_ldx2_fp, h_ldx4_fp, h_ldx8_fp, h_sti1_fp, h_sti2_fp, h_sti4_fp,
-                                 h_sti8_fp, h_stx1_fp, h_stx2_fp, h_stx4_fp, h_stx8_fp};
-    for (uint64_t k = 0; k < G.n; k++) {
-      dinsn *e = &G.code[k];
-      if (e->op >= OP_LDX1 && e->op <= OP_LDX8 && e->src == 80) e->fn = fp[e->op - OP_LDX1];
-      else if (e->op >= OP_STI1 && e->op <= OP_STX8 && e->dst == 80) e->fn = fp[e->op - OP_LDX1];
-    }
-  }
   G.text_vaddr = x->text_vaddr;
   uint64_t r[11] = {0};
   r[1] = MM_INPUT_START;

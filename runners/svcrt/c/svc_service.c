@@ -142,6 +142,8 @@ __attribute__((noinline)) static int serialize_input(svc_ctx *c) {
   return 0;
 }
 
+int svc_stack_gapped(const svc_ctx *c) { return c->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS); }
+
 __attribute__((noinline)) static int setup_stack_heap(svc_ctx *c) {
   svc_request *q = &c->req;
   uint64_t stack_len = (uint64_t)q->stack_frame_size * q->max_call_depth;
@@ -153,7 +155,7 @@ __attribute__((noinline)) static int setup_stack_heap(svc_ctx *c) {
     return -1;
   }
   uint8_t shift = 63;
-  if (c->version == SBPF_V0 && (q->flags & SVC_FLAG_STACK_GAPS)) shift = (uint8_t)__builtin_ctz(q->stack_frame_size);
+  if (svc_stack_gapped(c)) shift = (uint8_t)__builtin_ctz(q->stack_frame_size);
   c->regions[2] = (svc_region){stack, MM_STACK_START, stack_len, 1, shift};
   c->regions[3] = (svc_region){heap, MM_HEAP_START, q->heap_size, 1, 63};
   return 0;

@@ -267,6 +267,10 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len);
  * c->remaining and counts instructions into c->insn_count. 0 = returned (c->exit_code = r0),
  * -1 = error recorded in c. */
 int svc_engine_execute(svc_ctx *c);
+/* 1 when the stack region will have a gap after every frame (a v0 program with
+ * enable_stack_frame_gaps), else 0: the one rule behind the stack region's gap_shift, so an
+ * engine can decide at load time (once c->version and c->req are set). */
+int svc_stack_gapped(const svc_ctx *c);
 
 /* --- the service --- */
 /* Decodes the request in buf, runs everything, writes the response into a buffer from the
