@@ -183,7 +183,9 @@ static __attribute__((noinline)) const uint8_t *verify_span(const uint8_t *p, co
     __builtin_memcpy(&w, q, 8);
     const optent *e = &tab[w & 0xff];
     uint64_t t = e->t;
-    uint32_t rw = regw[(w >> 8) & 0xff]; /* independent of t: the two loads overlap */
+    const uint32_t *rg = regw;
+    __asm__ volatile("" : "+r"(rg)); /* the table's address is an immediate per instruction, not a spilled register */
+    uint32_t rw = rg[(w >> 8) & 0xff]; /* independent of t: the two loads overlap */
     uint32_t s = rw >> (16 + OPT_STORE(t)); /* bit 0: registers fine; bit 2: the base register is r10 */
     /* one test: inline operation, registers and immediate range all fine */
     if (UNLIKELY(!((t >> 9) & s & ((uint32_t)((uint32_t)(w >> 32) - OPT_LO(t)) <= OPT_SPAN(t))))) break;
