@@ -48,7 +48,7 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
   if (tr_load_kind) return svc_fail(c, tr_load_kind, tr_load_detail);
   c->version = tr_version;
   /* the translation fixed the VM configuration; a request with another one cannot run */
-  int gaps = tr_version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS);
+  int gaps = svc_stack_gapped(c);
   if (c->req.max_call_depth != (uint32_t)tr_max_depth || c->req.stack_frame_size != (uint32_t)tr_frame_size || gaps != tr_gaps)
     return svc_fail(c, "TranspiledConfigMismatch", "the request's VM configuration differs from the translation's");
   if (c->req.min_version > tr_version || c->req.max_version < tr_version)
