@@ -171,7 +171,8 @@ func ComputeMetrics(s *Summary) ([]RunnerMetrics, []ProgramMetrics) {
 				if r.BlobBytes != nil && (prm.BlobBytes == nil || *r.BlobBytes > *prm.BlobBytes) {
 					prm.BlobBytes = ptrI(*r.BlobBytes)
 				}
-				// A runner that caches its compilation reports the real compile once.
+				// Every result of a program carries its compile time (a cached blob reports the time
+				// recorded when it was built); the largest is kept.
 				if r.CompileNS != nil && (prm.CompileNS == nil || *r.CompileNS > *prm.CompileNS) {
 					prm.CompileNS = ptrI(*r.CompileNS)
 				}

@@ -240,7 +240,7 @@ func ComputeVerdict(s *Summary) Verdict {
 	be := "not computable: needs interp-svc and transpiled results with compile times (" +
 		runnerAbsence(s, RunnerInterpSvc) + "; " + runnerAbsence(s, RunnerTranspiled) + ")"
 	if m := metric(RunnerTranspiled); m != nil && m.Results > 0 && m.MaxCompileNS == nil && metric(RunnerInterpSvc) != nil {
-		be = "not computable: the transpiled runner reported no compile time (were its blobs taken from a cache?)"
+		be = "not computable: the transpiled runner reported no compile time (cached blobs without their recorded timings?)"
 	}
 	if v.BreakEvenWall != nil || v.BreakEvenGas != nil {
 		be = fmt.Sprintf("median over %d programs: %s executions by wall time, %s by gas", max(len(walls), len(gases)), fmtOpt(v.BreakEvenWall, "%.1f"), fmtOpt(v.BreakEvenGas, "%.1f"))
