@@ -53,8 +53,9 @@ var trrepCmd = &cobra.Command{
     (chained functions of ALU, stack and input accesses, branches, a division and a loop).
 
 With --repeat N each program is compiled N times and each phase's minimum is kept (timings
-on a shared machine are noisy). Each case's status, error, exit code and compute units are
-compared with the native runner; a difference is listed and makes the exit status 1.`,
+on a shared machine are noisy). Each case's result is compared with the native runner's as
+conformance does (harness.Compare: status, error, exit code, compute units, instruction
+count, logs, return data, state diff); a difference is listed and makes the exit status 1.`,
 	Args: cobra.NoArgs,
 	RunE: trrepRun,
 }
@@ -189,8 +190,8 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 						g.exec = append(g.exec, float64(res.Gas.Execute)/float64(res.ComputeUnits))
 					}
 					if want := ref[c]; want != nil {
-						if d := trrepDiffer(want, res); d != "" {
-							disagree = append(disagree, fmt.Sprintf("-O%d %s %s: %s", lv, prof, c.Name, d))
+						if ms := harness.Compare(want, res); len(ms) > 0 {
+							disagree = append(disagree, fmt.Sprintf("-O%d %s %s", lv, prof, ms[0]))
 						}
 					}
 				}
@@ -295,28 +296,6 @@ func trrepLoad(dir string) ([]*trrepProgram, error) {
 	return progs, nil
 }
 
-// trrepDiffer names the first observable that differs from native ("" when none).
-func trrepDiffer(want, got *runners.Result) string {
-	switch {
-	case want.Status != got.Status:
-		return fmt.Sprintf("status %s, native %s", got.Status, want.Status)
-	case (want.Error == nil) != (got.Error == nil) || (want.Error != nil && *want.Error != *got.Error):
-		return fmt.Sprintf("error %s, native %s", trrepStr(got.Error), trrepStr(want.Error))
-	case want.ExitCode != got.ExitCode:
-		return fmt.Sprintf("exit code %d, native %d", got.ExitCode, want.ExitCode)
-	case want.ComputeUnits != got.ComputeUnits:
-		return fmt.Sprintf("compute units %d, native %d", got.ComputeUnits, want.ComputeUnits)
-	}
-	return ""
-}
-
-func trrepStr(s *string) string {
-	if s == nil {
-		return "none"
-	}
-	return *s
-}
-
 func trrepMedian(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
@@ -378,7 +357,7 @@ func trrepWrite(w io.Writer, levels []transpiled.OptLevel, profiles []pvm.Profil
 			fmt.Fprintf(w, "* %s\n", d)
 		}
 	} else if len(progs) > 0 && !trrepOpts.noCompare {
-		fmt.Fprintf(w, "\nEvery case's status, error, exit code and compute units agree with native at every level and profile.\n")
+		fmt.Fprintf(w, "\nEvery case's result (status, error, exit code, CU, logs, return data, state diff): all agree with native at every level and profile.\n")
 	}
 	for _, lv := range levels {
 		for _, p := range profiles {
