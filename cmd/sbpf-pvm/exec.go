@@ -8,7 +8,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/elf"
@@ -92,9 +92,7 @@ func execcliInput() ([]byte, error) {
 		}
 		return b, nil
 	}
-	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(execcliOpts.input), "0x"), "0X")
-	s = strings.Join(strings.Fields(s), "")
-	b, err := hex.DecodeString(s)
+	b, err := runners.ParseHex(execcliOpts.input)
 	if err != nil {
 		return nil, usagef("--input: %v", err)
 	}

@@ -97,6 +97,8 @@ var _ = Describe("sbpf-pvm exec", func() {
 			execcliWant{result: u64(42), count: 3, cu: 3}),
 		Entry("the input region", "ldxh r0, [r1+2]\nexit", []string{"--input", "0x00112233"},
 			execcliWant{result: u64(0x3322), count: 2, cu: 2}),
+		Entry("the input, written with the corpus files' separators", "ldxh r0, [r1+2]\nexit", []string{"--input", "0X00_11 22_33"},
+			execcliWant{result: u64(0x3322), count: 2, cu: 2}),
 		Entry("a division by zero", "mov64 r1, 0\nmod64 r0, r1\nexit", nil,
 			execcliWant{err: "DivideByZero", count: 2, cu: 2}),
 		Entry("an access violation past the input", "ldxb r0, [r1+4]\nexit", []string{"--input", "01020304"},

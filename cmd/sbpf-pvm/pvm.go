@@ -12,6 +12,7 @@ import (
 
 	"github.com/sbpf-pvm/sbpf-pvm/pvm"
 	"github.com/sbpf-pvm/sbpf-pvm/pvm/host"
+	"github.com/sbpf-pvm/sbpf-pvm/runners"
 )
 
 // pvmCmd groups the PVM subcommands; the linker adds `link` and `cc` from its own file.
@@ -232,7 +233,7 @@ func pvmcRun(cmd *cobra.Command, args []string) error {
 		}
 		entry = e.PC
 	}
-	arg, err := hex.DecodeString(strings.TrimPrefix(o.arg, "0x"))
+	arg, err := runners.ParseHex(o.arg)
 	if err != nil {
 		return usagef("--arg: %v", err)
 	}
