@@ -366,6 +366,29 @@ var _ = Describe("instruction classes agree with native", func() {
 		Expect(string(mod.IR)).To(ContainSubstring("label %gf"))
 	})
 
+	It("loops that access memory charge their header opaquely, plain arithmetic loops do not", func() {
+		ir := func(src string) string {
+			elfBytes, err := asm.AssembleELF(src, sbpf.V0)
+			Expect(err).NotTo(HaveOccurred())
+			exe, err := transpiled.Executable(elfBytes)
+			Expect(err).NotTo(HaveOccurred())
+			mod, err := transpiled.Translate(exe)
+			Expect(err).NotTo(HaveOccurred())
+			return string(mod.IR)
+		}
+		mem := "mov64 r2, 5\nloop:\nstxdw [r10-8], r2\nsub64 r2, 1\njne r2, 0, loop\nmov64 r0, 0\nexit"
+		alu := "mov64 r2, 5\nloop:\nadd64 r0, r2\nsub64 r2, 1\njne r2, 0, loop\nmov64 r0, 0\nexit"
+		Expect(ir(mem)).To(ContainSubstring(`asm "addi $0, $1, -3"`))
+		Expect(ir(alu)).NotTo(ContainSubstring("call i64 asm"))
+		for _, src := range []string{mem, alu} {
+			full := expectAgreement(newCase("loop-meter", src, sbpf.V0, 1000))
+			Expect(full.Status).To(Equal(runners.StatusSuccess))
+			for b := uint64(1); b <= full.ComputeUnits; b++ {
+				expectAgreement(newCase("loop-meter", src, sbpf.V0, b))
+			}
+		}
+	})
+
 	It("every conditional jump, 64-bit and (v3) 32-bit, taken and not taken", func() {
 		conds := []string{"jeq", "jne", "jgt", "jge", "jlt", "jle", "jsgt", "jsge", "jslt", "jsle", "jset"}
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {

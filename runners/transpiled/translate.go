@@ -109,8 +109,9 @@ type translator struct {
 	// metering on credit (emitBlock)
 	// accesses checked once per block (groups.go): the groups whose check passed on the
 	// current path, per instruction, and the suffix of labels in the block's second copy
-	fastGrp map[uint64]*memGroup
-	sfx     string
+	fastGrp  map[uint64]*memGroup
+	loopHead map[uint64]bool // targets of backward jumps
+	sfx      string
 
 	blkRem string // the meter after charging the whole current block
 	blkLen uint64
@@ -159,6 +160,7 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 			t.bump *= 2
 		}
 	}
+	t.findLoopHeads()
 	t.findEntries()
 	if err := t.analyze(); err != nil {
 		return nil, err
@@ -166,6 +168,26 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 	t.propagateHints()
 	t.emitModule()
 	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
+}
+
+// findLoopHeads marks the targets of backward jumps whose loop (the text between the
+// target and the jump) accesses memory: there the meter is made opaque to LLVM (emitBlock).
+// A loop of plain arithmetic keeps a transparent meter, so that LLVM can still compute
+// its trip count and the meter in closed form (asm/sum-1000: 192 gas instead of 6,167).
+func (t *translator) findLoopHeads() {
+	t.loopHead = map[uint64]bool{}
+	for pc := uint64(0); pc < t.n; pc++ {
+		in := &t.ins[pc]
+		if (in.op != opJa && in.op != opJcc) || in.Off >= 0 {
+			continue
+		}
+		h := uint64(int64(pc) + 1 + int64(in.Off))
+		for q := h; q <= pc && !t.loopHead[h]; q++ {
+			if _, _, _, _, ok := t.memAccess(q); ok {
+				t.loopHead[h] = true
+			}
+		}
+	}
 }
 
 func (t *translator) addEntry(pc uint64) {
@@ -534,7 +556,17 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 		length = 1
 	}
 	m, m2 := t.v_(), t.v_()
-	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  store i64 %s, ptr %%rem\n", m, m2, m, length, m2)
+	t.f("  %s = load i64, ptr %%rem\n", m)
+	if t.loopHead[l] && length < 2048 {
+		// At a loop header the block's charge is an opaque instruction: the meter is then
+		// no induction variable for LLVM's loop strength reduction, which otherwise folds
+		// it into the loop's other variables and tests its sign in 3-4 instructions
+		// instead of one.
+		t.f("  %s = call i64 asm \"addi $0, $1, -%d\", \"=r,r\"(i64 %s)\n", m2, length, m)
+	} else {
+		t.f("  %s = sub i64 %s, %d\n", m2, m, length)
+	}
+	t.f("  store i64 %s, ptr %%rem\n", m2)
 	t.blkRem, t.blkLen, t.blkIdx, t.stubs = m2, length, 0, nil
 	if l >= t.n {
 		t.f("  br label %%%s\n", t.faultTo(kOverrun))
