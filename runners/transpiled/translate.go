@@ -311,7 +311,7 @@ const fullRetErr = fullRet + " { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -
 
 func (t *translator) emitModule() {
 	t.f("; sBPF %s program translated by sbpf-pvm (runners/transpiled)\n", t.v)
-	t.f("@tr_rt = external hidden global [8 x [16 x i64]]\n")
+	t.f("%s", t.regionTableIR())
 	t.f("@tr_ctx = external hidden global ptr\n")
 	t.f("@tr_stack_host = external hidden global ptr\n")
 	t.f("@tr_r0 = external hidden global i64\n")
@@ -388,6 +388,7 @@ func LoadErrorModule(kind, detail string) *Module {
 	t := &translator{b: &bytes.Buffer{}}
 	t.f("; a program that does not load: %s\n", kind)
 	t.emitMeta(kind, detail)
+	t.f("@tr_rt = hidden global [8 x [16 x i64]] zeroinitializer, align 8\n")
 	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
 	t.f("@llvm.used = appending global [1 x ptr] [ptr @tr_pad], section \"llvm.metadata\"\n")
 	t.f("define hidden i64 @tr_run(i64 %%rem) {\n  ret i64 -1\n}\n")
@@ -1308,6 +1309,35 @@ func (t *translator) anchorStep(pc uint64) {
 	if d < 10 && keep != 0 && keep != d+1 {
 		t.anchor[d] = keep
 	}
+}
+
+// regionTableIR defines the region table tr_rt (rt/engine.c fills it per invocation)
+// with the read-only region's entry already in place when that region is 0 or 1, as
+// loader-made ELFs have it: its vaddr and limits are fixed at translation, so an
+// invocation only sets its host offset.
+func (t *translator) regionTableIR() string {
+	ri := t.exe.RodataVaddr >> 32
+	if ri > 1 {
+		return "@tr_rt = hidden global [8 x [16 x i64]] zeroinitializer, align 8\n"
+	}
+	n := uint64(len(t.exe.Rodata))
+	// (the host offset, @tr_ro - vaddr, is set by engine.c: pvm/link takes no reference
+	// outside its section)
+	ent := fmt.Sprintf("[16 x i64] [i64 %d, i64 0", t.exe.RodataVaddr)
+	for _, size := range []uint64{1, 2, 4, 8} {
+		l := uint64(0)
+		if n >= size {
+			l = n - size + 1
+		}
+		ent += fmt.Sprintf(", i64 %d", l)
+	}
+	ent += strings.Repeat(", i64 0", 10) + "]"
+	rows := make([]string, 8)
+	for i := range rows {
+		rows[i] = "[16 x i64] zeroinitializer"
+	}
+	rows[ri] = ent
+	return fmt.Sprintf("@tr_rt = hidden global [8 x [16 x i64]] [%s], align 8\n", strings.Join(rows, ", "))
 }
 
 // regionStart is the start of region h as rt/engine.c's table holds it, when it is known

@@ -21,7 +21,9 @@ extern const char *const tr_load_detail HIDDEN;
 uint64_t tr_run(uint64_t rem) HIDDEN;
 
 /* read by the generated code */
-HIDDEN uint64_t tr_rt[8][16];
+/* defined by the generated module, with the read-only entry's start and limits in place
+ * when it is region 0 or 1 (translate.go regionTableIR) */
+extern uint64_t tr_rt[8][16] HIDDEN;
 HIDDEN svc_ctx *tr_ctx;
 HIDDEN uint8_t *tr_stack_host;
 HIDDEN uint64_t tr_r0;
@@ -91,10 +93,11 @@ int svc_engine_execute(svc_ctx *c) {
   /* svc_service.c maps the stack (2, gapped on v0 with gaps, as the translation's
    * tr_gaps: load checked), the heap (3, possibly empty) and the input (4, at least its
    * account count, instruction data length and program id: 48 bytes); the read-only
-   * region is where its vaddr says: region 1 (v0-v2) or 0 (v3) for loader-made ELFs. */
+   * region is where its vaddr says: region 1 (v0-v2) or 0 (v3) for loader-made ELFs,
+   * whose entry the generated module defines (translate.go regionTableIR). */
   uint64_t ri = tr_ro_vaddr >> 32;
   if (ri <= 1) {
-    fill_entry(tr_rt[ri], &c->regions[ri]);
+    tr_rt[ri][1] = (uint64_t)(uintptr_t)tr_ro - tr_ro_vaddr;
     if (!tr_gaps) fill_rw(tr_rt[2], &c->regions[2]);
     if (c->regions[3].len >= 7) fill_rw(tr_rt[3], &c->regions[3]);
     else fill_entry(tr_rt[3], &c->regions[3]);
