@@ -1313,8 +1313,8 @@ func (t *translator) anchorStep(pc uint64) {
 
 // regionTableIR defines the region table tr_rt (rt/engine.c fills it per invocation)
 // with the read-only region's entry already in place when that region is 0 or 1, as
-// loader-made ELFs have it: its vaddr and limits are fixed at translation, so an
-// invocation only sets its host offset.
+// loader-made ELFs have it, and the ungapped stack's: their starts and limits are fixed
+// at translation, so an invocation only sets their host offsets.
 func (t *translator) regionTableIR() string {
 	ri := t.exe.RodataVaddr >> 32
 	if ri > 1 {
@@ -1337,6 +1337,17 @@ func (t *translator) regionTableIR() string {
 		rows[i] = "[16 x i64] zeroinitializer"
 	}
 	rows[ri] = ent
+	if !t.gaps {
+		// the stack without gaps: its start and limits are fixed too (engine.c checked
+		// the request's frame size and depth)
+		st := fmt.Sprintf("[16 x i64] [i64 %d, i64 0", sbpf.MMStackStart)
+		lims := ""
+		for _, size := range []int{1, 2, 4, 8} {
+			l, _ := t.regionLimit(2, size, false)
+			lims += fmt.Sprintf(", i64 %d", l)
+		}
+		rows[2] = st + lims + lims + strings.Repeat(", i64 0", 6) + "]"
+	}
 	return fmt.Sprintf("@tr_rt = hidden global [8 x [16 x i64]] [%s], align 8\n", strings.Join(rows, ", "))
 }
 

@@ -21,8 +21,8 @@ extern const char *const tr_load_detail HIDDEN;
 uint64_t tr_run(uint64_t rem) HIDDEN;
 
 /* read by the generated code */
-/* defined by the generated module, with the read-only entry's start and limits in place
- * when it is region 0 or 1 (translate.go regionTableIR) */
+/* defined by the generated module, with the starts and limits of the read-only entry (when
+ * it is region 0 or 1) and of the ungapped stack in place (translate.go regionTableIR) */
 extern uint64_t tr_rt[8][16] HIDDEN;
 HIDDEN svc_ctx *tr_ctx;
 HIDDEN uint8_t *tr_stack_host;
@@ -78,9 +78,8 @@ static inline void fill_entry(uint64_t *e, const svc_region *r) {
   if (r->writable) e[6] = len, e[7] = l2, e[8] = l4, e[9] = l8;
 }
 
-/* The entry of a mapped, ungapped, writable region of at least 7 bytes (the stack without
- * gaps, the input, a heap of 7 bytes or more: svcrt maps them so): the limits need no
- * saturation. */
+/* The entry of a mapped, ungapped, writable region of at least 7 bytes (the input, a heap
+ * of 7 bytes or more: svcrt maps them so): the limits need no saturation. */
 static inline void fill_rw(uint64_t *e, const svc_region *r) {
   uint64_t len = r->len;
   e[0] = r->vm_addr;
@@ -98,7 +97,7 @@ int svc_engine_execute(svc_ctx *c) {
   uint64_t ri = tr_ro_vaddr >> 32;
   if (ri <= 1) {
     tr_rt[ri][1] = (uint64_t)(uintptr_t)tr_ro - tr_ro_vaddr;
-    if (!tr_gaps) fill_rw(tr_rt[2], &c->regions[2]);
+    if (!tr_gaps) tr_rt[2][1] = (uint64_t)(uintptr_t)c->regions[2].host - c->regions[2].vm_addr;
     if (c->regions[3].len >= 7) fill_rw(tr_rt[3], &c->regions[3]);
     else fill_entry(tr_rt[3], &c->regions[3]);
     fill_rw(tr_rt[4], &c->regions[4]);
