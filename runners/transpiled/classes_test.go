@@ -389,6 +389,23 @@ var _ = Describe("instruction classes agree with native", func() {
 		}
 	})
 
+	It("byte loads walking off the input's end fault at native's instruction", func() {
+		// unhinted byte loads try the input with the exact 1-byte limit (its last bytes
+		// stay inline); the first byte past the end is an AccessViolation
+		src := `
+			mov64 r6, 4
+			lsh64 r6, 32
+		loop:
+			ldxb r2, [r6+0]
+			ldxh r3, [r6+0]
+			add64 r6, 1
+			ja loop`
+		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+			r := expectAgreement(newCase("off-the-input", src, v, 1000000))
+			Expect(r.Status).To(Equal(runners.StatusFailure))
+		}
+	})
+
 	It("every conditional jump, 64-bit and (v3) 32-bit, taken and not taken", func() {
 		conds := []string{"jeq", "jne", "jgt", "jge", "jlt", "jle", "jsgt", "jsge", "jslt", "jsle", "jset"}
 		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {

@@ -1237,7 +1237,11 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 			// access in the last 7 bytes takes the indexed check below). Over the corpus
 			// (gp072) this took the execute gas/CU median from 4.34 to 3.91; stack and heap
 			// pointers pay ~4 more instructions (mul256 +20%).
-			p, ok := t.regionCheck(a, fmt.Sprintf("%d", guess), fmt.Sprintf("%d", guess<<32), "", 8, store)
+			isz := 8
+			if size == 1 {
+				isz = 1 // byte loops over the input's end (the program id) stay inline
+			}
+			p, ok := t.regionCheck(a, fmt.Sprintf("%d", guess), fmt.Sprintf("%d", guess<<32), "", isz, store)
 			t.f("  br i1 %s, label %%%sh, label %%%sd, !prof !1\n%sh:\n", ok, tag, tag, tag)
 			inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
 			t.f("  br label %%%sj\n%sd:\n", tag, tag)
