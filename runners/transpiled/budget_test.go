@@ -58,6 +58,14 @@ var _ = Describe("compute budget exhaustion", func() {
 		}
 	})
 
+	It("agrees with budgets beyond the 2^62 units the generated code meters at once", func() {
+		// rt/engine.c keeps the excess aside (tr_clamp) and adds it back after syscalls
+		for _, b := range []uint64{1<<62 - 1, 1 << 62, 1<<62 + 5, 1<<63 + 12345, ^uint64(0)} {
+			r := expectAgreement(newCase("budget-huge", budgetProgram, sbpf.V0, b))
+			Expect(r.Status).To(Equal(runners.StatusSuccess))
+		}
+	})
+
 	It("agrees at every budget on v3 (static syscalls, fixed frames without gaps)", func() {
 		full := runNative(newCase("budget-v3", budgetProgram, sbpf.V3, 100000))
 		Expect(full.Status).To(Equal(runners.StatusSuccess))

@@ -8,7 +8,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/sbpf-pvm/sbpf-pvm/runners"
+	"github.com/sbpf-pvm/sbpf-pvm/runners/transpiled"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
+	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
 )
 
 // mix folds r2 into the accumulator r0 (so that every intermediate value is observed
@@ -187,6 +189,219 @@ var _ = Describe("instruction classes agree with native", func() {
 			}
 			far := strings.Replace(src, fmt.Sprintf("add64 r9, %d", 4096+8), "add64 r9, "+off, 1)
 			r = expectAgreement(newCase("misleading-provenance-fault", far, v, 1000))
+			Expect(r.Status).To(Equal(runners.StatusFailure))
+		}
+	})
+
+	It("local stack pointers: the current frame first, then any frame, faults where native faults", func() {
+		// A pointer derived from the function's own r10 is first checked against the
+		// current frame; walking out of it must reach the caller's frame (valid), the gap
+		// (v0: StackAccessViolation) or past the stack at exactly native's instruction and
+		// CU, at every budget.
+		progs := map[string]string{
+			"walks down out of its frame": `
+			mov64 r4, r10
+			add64 r4, -4080
+			mov64 r5, 6
+		loop:
+			add64 r4, -8
+			stxdw [r4+0], r5
+			ldxdw r3, [r4+8]
+			sub64 r5, 1
+			jne r5, 0, loop
+			mov64 r0, 0
+			exit`,
+			"walks up out of its frame": `
+			mov64 r4, r10
+			add64 r4, -24
+			mov64 r5, 6
+		loop:
+			add64 r4, 8
+			ldxb r3, [r4+3]
+			stxw [r4-4], r5
+			sub64 r5, 1
+			jne r5, 0, loop
+			mov64 r0, 0
+			exit`,
+			"a callee writes its caller's frame through its own r10 and a passed pointer": `
+			mov64 r1, r10
+			add64 r1, -16
+			stdw [r10-16], 5
+			call f
+			ldxdw r0, [r10-16]
+			ldxdw r2, [r10-40]
+			sub64 r0, r2
+			exit
+		f:
+			ldxdw r2, [r1+0]
+			add64 r2, 1
+			stxdw [r1+0], r2
+			mov64 r3, r10
+			add64 r3, -8232
+			stxdw [r3+0], r2
+			mov64 r4, r10
+			add64 r4, -8
+			stxdw [r4+0], r2
+			exit`,
+		}
+		// native's outcome per program on v0 (gaps) and v3 (contiguous frames)
+		fails := map[string][2]bool{
+			"walks down out of its frame": {true, true},
+			"walks up out of its frame":   {true, false},
+			// (v3: the frame below the caller's is below the stack)
+			"a callee writes its caller's frame through its own r10 and a passed pointer": {false, true},
+		}
+		for name, src := range progs {
+			for i, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+				full := expectAgreement(newCase(name, src, v, 1000))
+				want := runners.StatusSuccess
+				if fails[name][i] {
+					want = runners.StatusFailure
+				}
+				Expect(full.Status).To(Equal(want), "%s on %s", name, v)
+				for b := uint64(1); b <= full.ComputeUnits; b++ {
+					expectAgreement(newCase(name, src, v, b))
+				}
+			}
+		}
+	})
+
+	It("accesses checked once per block: a span leaving its region faults at native's instruction", func() {
+		// Groups of accesses through one base value are checked at once (groups.go); a
+		// span that does not fit falls back to per-access checks, so the fault stays at
+		// the first access outside, at every budget. Bases: a heap-hinted lddw, an
+		// unhinted heap pointer (tried as the input first), the input (r1), a local stack
+		// pointer (v0: the current frame), spans of up to 8 bytes and wider ones.
+		heapEnd := 0x300000000 + 32*1024
+		progs := map[string]struct {
+			src   string
+			fails [2]bool // on v0, v3
+		}{
+			"heap-hinted base, last access past the heap": {fmt.Sprintf(`
+			lddw r6, %d
+			stdw [r6+0], 7
+			ldxdw r2, [r6+0]
+			stxdw [r6+8], r2
+			ldxw r3, [r6+16]
+			mov64 r0, 0
+			exit`, heapEnd-16), [2]bool{true, true}},
+			"heap-hinted base, wide span inside": {fmt.Sprintf(`
+			lddw r6, %d
+			stdw [r6+0], 7
+			ldxdw r2, [r6+0]
+			stxdw [r6+40], r2
+			ldxb r3, [r6+47]
+			mov64 r0, r3
+			exit`, heapEnd-48), [2]bool{false, false}},
+			"heap-hinted base, wide span past the end by one byte": {fmt.Sprintf(`
+			lddw r6, %d
+			stdw [r6+0], 7
+			ldxdw r2, [r6+0]
+			stxdw [r6+40], r2
+			ldxb r3, [r6+48]
+			mov64 r0, 0
+			exit`, heapEnd-48), [2]bool{true, true}},
+			"unhinted heap pointer, span crossing the heap's end": {fmt.Sprintf(`
+			mov64 r6, 3
+			lsh64 r6, 32
+			add64 r6, %d
+			stdw [r6+0], 7
+			ldxw r2, [r6+4]
+			ldxh r3, [r6+6]
+			ldxb r4, [r6+8]
+			mov64 r0, 0
+			exit`, 32*1024-8), [2]bool{true, true}},
+			"input base with fields read and written": {fmt.Sprintf(`
+			ldxdw r2, [r1+%d]
+			ldxb r3, [r1+%d]
+			ldxb r4, [r1+%d]
+			add64 r3, r4
+			stxb [r1+%d], r3
+			ldxdw r5, [r1+%d]
+			mov64 r0, 0
+			exit`, inDataLen, inData, inData+1, inData+2, inLamports), [2]bool{false, false}},
+			"local stack pointer, span crossing r10": {`
+			mov64 r4, r10
+			add64 r4, -16
+			stdw [r4+0], 1
+			ldxdw r2, [r4+0]
+			stxdw [r4+8], r2
+			ldxb r3, [r4+16]
+			mov64 r0, 0
+			exit`, [2]bool{true, false}},
+			"local stack pointer in a loop, leaving the frame mid-loop": {`
+			mov64 r4, r10
+			add64 r4, -4064
+			mov64 r5, 8
+		loop:
+			add64 r4, -8
+			stxdw [r4+0], r5
+			ldxdw r3, [r4+0]
+			stxw [r4+4], r3
+			sub64 r5, 1
+			jne r5, 0, loop
+			mov64 r0, 0
+			exit`, [2]bool{true, true}},
+		}
+		for name, p := range progs {
+			for i, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+				full := expectAgreement(newCase(name, p.src, v, 1000))
+				want := runners.StatusSuccess
+				if p.fails[i] {
+					want = runners.StatusFailure
+				}
+				Expect(full.Status).To(Equal(want), "%s on %s", name, v)
+				for b := uint64(1); b <= full.ComputeUnits; b++ {
+					expectAgreement(newCase(name, p.src, v, b))
+				}
+			}
+		}
+		// the mechanism is in use: the translation has group checks
+		elfBytes, err := asm.AssembleELF(progs["local stack pointer in a loop, leaving the frame mid-loop"].src, sbpf.V0)
+		Expect(err).NotTo(HaveOccurred())
+		exe, err := transpiled.Executable(elfBytes)
+		Expect(err).NotTo(HaveOccurred())
+		mod, err := transpiled.Translate(exe)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(mod.IR)).To(ContainSubstring("label %gf"))
+	})
+
+	It("loops that access memory charge their header opaquely, plain arithmetic loops do not", func() {
+		ir := func(src string) string {
+			elfBytes, err := asm.AssembleELF(src, sbpf.V0)
+			Expect(err).NotTo(HaveOccurred())
+			exe, err := transpiled.Executable(elfBytes)
+			Expect(err).NotTo(HaveOccurred())
+			mod, err := transpiled.Translate(exe)
+			Expect(err).NotTo(HaveOccurred())
+			return string(mod.IR)
+		}
+		mem := "mov64 r2, 5\nloop:\nstxdw [r10-8], r2\nsub64 r2, 1\njne r2, 0, loop\nmov64 r0, 0\nexit"
+		alu := "mov64 r2, 5\nloop:\nadd64 r0, r2\nsub64 r2, 1\njne r2, 0, loop\nmov64 r0, 0\nexit"
+		Expect(ir(mem)).To(ContainSubstring(`asm "addi $0, $1, -3"`))
+		Expect(ir(alu)).NotTo(ContainSubstring("call i64 asm"))
+		for _, src := range []string{mem, alu} {
+			full := expectAgreement(newCase("loop-meter", src, sbpf.V0, 1000))
+			Expect(full.Status).To(Equal(runners.StatusSuccess))
+			for b := uint64(1); b <= full.ComputeUnits; b++ {
+				expectAgreement(newCase("loop-meter", src, sbpf.V0, b))
+			}
+		}
+	})
+
+	It("byte loads walking off the input's end fault at native's instruction", func() {
+		// unhinted byte loads try the input with the exact 1-byte limit (its last bytes
+		// stay inline); the first byte past the end is an AccessViolation
+		src := `
+			mov64 r6, 4
+			lsh64 r6, 32
+		loop:
+			ldxb r2, [r6+0]
+			ldxh r3, [r6+0]
+			add64 r6, 1
+			ja loop`
+		for _, v := range []sbpf.Version{sbpf.V0, sbpf.V3} {
+			r := expectAgreement(newCase("off-the-input", src, v, 1000000))
 			Expect(r.Status).To(Equal(runners.StatusFailure))
 		}
 	})

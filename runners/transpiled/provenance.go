@@ -16,6 +16,9 @@ type frameRel struct {
 	ok   bool
 	c    int64
 	hint uint8
+	// local: the register was derived from this function's r10 (not from a caller's
+	// pointer), so with gaps an access through it first tries the current frame
+	local bool
 }
 
 // provState holds r0..r9, then nSlots frame slots (direct-mapped by offset / 8): a slot
@@ -70,6 +73,9 @@ func (t *translator) frameProvenance(e uint64) map[uint64]*provState {
 				}
 				if cur[r].hint != 0 && cur[r].hint != out[r].hint {
 					cur[r].hint, changed = 0, true
+				}
+				if cur[r].local && !out[r].local {
+					cur[r].local, changed = false, true
 				}
 			}
 			if changed {
@@ -144,7 +150,7 @@ func (t *translator) provStep(pc uint64, s *provState) {
 		if d < 10 {
 			switch {
 			case in.Src == 10:
-				s[d] = frameRel{true, 0, stackRegion}
+				s[d] = frameRel{true, 0, stackRegion, true}
 			case in.Src < 10:
 				s[d] = s[in.Src]
 			default:
@@ -158,20 +164,20 @@ func (t *translator) provStep(pc uint64, s *provState) {
 			if in.op == opSub64I {
 				c = s[d].c - in.Imm
 			}
-			s[d] = frameRel{c > -provLimit && c < provLimit, c, s[d].hint}
+			s[d] = frameRel{c > -provLimit && c < provLimit, c, s[d].hint, s[d].local}
 		}
 		return
 	case opAdd64R, opSub64R:
 		// a pointer plus or minus an index (or an index plus a pointer) stays in its region
 		if d < 10 {
-			h := s[d].hint
+			h, l := s[d].hint, s[d].local
 			if h == 0 && in.op == opAdd64R && in.Src < 10 {
-				h = s[in.Src].hint
+				h, l = s[in.Src].hint, s[in.Src].local
 			}
 			if h == 0 && in.op == opAdd64R && in.Src == 10 {
-				h = stackRegion
+				h, l = stackRegion, true
 			}
-			s[d] = frameRel{hint: h}
+			s[d] = frameRel{hint: h, local: l}
 		}
 		return
 	case opLddw:
@@ -197,11 +203,11 @@ func (t *translator) provStep(pc uint64, s *provState) {
 			if d < 10 {
 				s[d] = frameRel{}
 				if rel && slot.ok && slot.c == fo {
-					s[d].hint = slot.hint
+					s[d].hint, s[d].local = slot.hint, slot.local
 				}
 			}
 		case rel && in.op == opStx8 && in.Src < 10:
-			*slot = frameRel{true, fo, s[in.Src].hint}
+			*slot = frameRel{true, fo, s[in.Src].hint, s[in.Src].local}
 		case rel:
 			// a narrower store may overwrite part of a recorded word
 			size := int64(memSize(in.op))

@@ -107,6 +107,12 @@ type translator struct {
 	provCur    provState             // ... before the instruction being emitted
 
 	// metering on credit (emitBlock)
+	// accesses checked once per block (groups.go): the groups whose check passed on the
+	// current path, per instruction, and the suffix of labels in the block's second copy
+	fastGrp  map[uint64]*memGroup
+	loopHead map[uint64]bool // targets of backward jumps
+	sfx      string
+
 	blkRem string // the meter after charging the whole current block
 	blkLen uint64
 	blkIdx uint64 // instructions of the block before the current one
@@ -154,6 +160,7 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 			t.bump *= 2
 		}
 	}
+	t.findLoopHeads()
 	t.findEntries()
 	if err := t.analyze(); err != nil {
 		return nil, err
@@ -161,6 +168,26 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 	t.propagateHints()
 	t.emitModule()
 	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
+}
+
+// findLoopHeads marks the targets of backward jumps whose loop (the text between the
+// target and the jump) accesses memory: there the meter is made opaque to LLVM (emitBlock).
+// A loop of plain arithmetic keeps a transparent meter, so that LLVM can still compute
+// its trip count and the meter in closed form (asm/sum-1000: 192 gas instead of 6,167).
+func (t *translator) findLoopHeads() {
+	t.loopHead = map[uint64]bool{}
+	for pc := uint64(0); pc < t.n; pc++ {
+		in := &t.ins[pc]
+		if (in.op != opJa && in.op != opJcc) || in.Off >= 0 {
+			continue
+		}
+		h := uint64(int64(pc) + 1 + int64(in.Off))
+		for q := h; q <= pc && !t.loopHead[h]; q++ {
+			if _, _, _, _, ok := t.memAccess(q); ok {
+				t.loopHead[h] = true
+			}
+		}
+	}
 }
 
 func (t *translator) addEntry(pc uint64) {
@@ -284,7 +311,7 @@ const fullRetErr = fullRet + " { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -
 
 func (t *translator) emitModule() {
 	t.f("; sBPF %s program translated by sbpf-pvm (runners/transpiled)\n", t.v)
-	t.f("@tr_rt = external hidden global [8 x [16 x i64]]\n")
+	t.f("%s", t.regionTableIR())
 	t.f("@tr_ctx = external hidden global ptr\n")
 	t.f("@tr_stack_host = external hidden global ptr\n")
 	t.f("@tr_r0 = external hidden global i64\n")
@@ -361,6 +388,7 @@ func LoadErrorModule(kind, detail string) *Module {
 	t := &translator{b: &bytes.Buffer{}}
 	t.f("; a program that does not load: %s\n", kind)
 	t.emitMeta(kind, detail)
+	t.f("@tr_rt = hidden global [8 x [16 x i64]] zeroinitializer, align 8\n")
 	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
 	t.f("@llvm.used = appending global [1 x ptr] [ptr @tr_pad], section \"llvm.metadata\"\n")
 	t.f("define hidden i64 @tr_run(i64 %%rem) {\n  ret i64 -1\n}\n")
@@ -510,10 +538,10 @@ func (t *translator) emitFunction(e uint64) {
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
 	t.regVal, t.dirty, t.anchor = map[uint8]string{}, 0, [10]uint8{}
-	var length uint64
+	var pcs []uint64
 	if l < t.n {
 		for pc := l; ; {
-			length++
+			pcs = append(pcs, pc)
 			if t.endsBlock(pc) {
 				break
 			}
@@ -523,11 +551,23 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 			}
 			pc = next
 		}
-	} else {
+	}
+	length := uint64(len(pcs))
+	if l >= t.n {
 		length = 1
 	}
 	m, m2 := t.v_(), t.v_()
-	t.f("  %s = load i64, ptr %%rem\n  %s = sub i64 %s, %d\n  store i64 %s, ptr %%rem\n", m, m2, m, length, m2)
+	t.f("  %s = load i64, ptr %%rem\n", m)
+	if t.loopHead[l] && length < 2048 {
+		// At a loop header the block's charge is an opaque instruction: the meter is then
+		// no induction variable for LLVM's loop strength reduction, which otherwise folds
+		// it into the loop's other variables and tests its sign in 3-4 instructions
+		// instead of one.
+		t.f("  %s = call i64 asm \"addi $0, $1, -%d\", \"=r,r\"(i64 %s)\n", m2, length, m)
+	} else {
+		t.f("  %s = sub i64 %s, %d\n", m2, m, length)
+	}
+	t.f("  store i64 %s, ptr %%rem\n", m2)
 	t.blkRem, t.blkLen, t.blkIdx, t.stubs = m2, length, 0, nil
 	if l >= t.n {
 		t.f("  br label %%%s\n", t.faultTo(kOverrun))
@@ -537,26 +577,36 @@ func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	if p := t.prov[l]; p != nil {
 		t.provCur = *p
 	}
-	for pc := l; ; {
-		t.emitInsn(pc)
-		t.provStep(pc, &t.provCur)
-		t.anchorStep(pc)
-		t.blkIdx++
-		if t.endsBlock(pc) {
-			break
-		}
-		next := pc + t.width(pc)
-		if next >= t.n || isLeader[next] {
-			t.flush()
-			t.f("  br label %%b%d\n", next)
-			break
-		}
-		pc = next
+	from := 0
+	if gs, first, last := t.planGroups(pcs); gs != nil {
+		t.emitGrouped(pcs, gs, first, last)
+		from = last + 1
 	}
+	t.emitSeq(pcs, from, isLeader)
 	for _, st := range t.stubs {
 		t.f("%s", st)
 	}
 	t.stubs = nil
+}
+
+// emitSeq emits the instructions pcs[from:] of the current block and its exit.
+func (t *translator) emitSeq(pcs []uint64, from int, isLeader map[uint64]bool) {
+	for i := from; i < len(pcs); i++ {
+		t.step(pcs[i])
+	}
+	pc := pcs[len(pcs)-1]
+	if !t.endsBlock(pc) {
+		t.flush()
+		t.f("  br label %%b%d\n", pc+t.width(pc))
+	}
+}
+
+// step emits one instruction and advances the per-instruction state.
+func (t *translator) step(pc uint64) {
+	t.emitInsn(pc)
+	t.provStep(pc, &t.provCur)
+	t.anchorStep(pc)
+	t.blkIdx++
 }
 
 // faultTo is the label a fault of kind k at the current instruction branches to: the
@@ -656,6 +706,7 @@ func imm64(in *insn) string { return fmt.Sprintf("%d", in.Imm) }
 func zimm(in *insn) string  { return fmt.Sprintf("%d", uint64(uint32(in.Imm))) }
 
 func (t *translator) check(cond string, fault int, pc uint64, tag string) {
+	tag += t.sfx
 	t.f("  br i1 %s, label %%%s, label %%ok%d%s, !prof !2\nok%d%s:\n", cond, t.faultTo(fault), pc, tag, pc, tag)
 }
 
@@ -1129,9 +1180,15 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 		t.f("  %s = getelementptr i8, ptr %%fph, i64 %d\n", p, fo)
 		return p
 	}
+	if g := t.fastGrp[pc]; g != nil {
+		// the block checked every access through this base at once (groups.go)
+		p := t.v_()
+		t.f("  %s = getelementptr i8, ptr %s, i64 %d\n", p, g.hb, off)
+		return p
+	}
 	b := t.load(base)
 	a := t.bin("add", "i64", b, fmt.Sprintf("%d", off))
-	tag := fmt.Sprintf("m%d", pc)
+	tag := fmt.Sprintf("m%d%s", pc, t.sfx)
 	var inc []string // the phi's incoming host addresses
 	hint := uint8(2)
 	if base < 10 {
@@ -1142,7 +1199,13 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 	slow := tag + "s"
 	switch {
 	case t.gaps && hint == 2:
-		// a pointer into the v0 stack with gaps: the gapped translation
+		// a pointer into the v0 stack with gaps: first the current frame (mostly a
+		// pointer into a local buffer advanced in a loop: one subtraction and compare
+		// against r10, ~4 instructions instead of the gapped translation's ~13), then the
+		// gapped translation
+		if t.fixed && (base == 10 || t.provCur[base].local) {
+			inc = append(inc, fmt.Sprintf("[ %s, %%%sfr ]", t.frameCheck(b, off, size, tag), tag))
+		}
 		inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
 		slow = tag + "c"
 	case hint >= 1 && hint < 5:
@@ -1174,7 +1237,11 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 			// access in the last 7 bytes takes the indexed check below). Over the corpus
 			// (gp072) this took the execute gas/CU median from 4.34 to 3.91; stack and heap
 			// pointers pay ~4 more instructions (mul256 +20%).
-			p, ok := t.regionCheck(a, fmt.Sprintf("%d", guess), fmt.Sprintf("%d", guess<<32), "", 8, store)
+			isz := 8
+			if size == 1 {
+				isz = 1 // byte loops over the input's end (the program id) stay inline
+			}
+			p, ok := t.regionCheck(a, fmt.Sprintf("%d", guess), fmt.Sprintf("%d", guess<<32), "", isz, store)
 			t.f("  br i1 %s, label %%%sh, label %%%sd, !prof !1\n%sh:\n", ok, tag, tag, tag)
 			inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
 			t.f("  br label %%%sj\n%sd:\n", tag, tag)
@@ -1248,6 +1315,46 @@ func (t *translator) anchorStep(pc uint64) {
 	}
 }
 
+// regionTableIR defines the region table tr_rt (rt/engine.c fills it per invocation)
+// with the read-only region's entry already in place when that region is 0 or 1, as
+// loader-made ELFs have it, and the ungapped stack's: their starts and limits are fixed
+// at translation, so an invocation only sets their host offsets.
+func (t *translator) regionTableIR() string {
+	ri := t.exe.RodataVaddr >> 32
+	if ri > 1 {
+		return "@tr_rt = hidden global [8 x [16 x i64]] zeroinitializer, align 8\n"
+	}
+	n := uint64(len(t.exe.Rodata))
+	// (the host offset, @tr_ro - vaddr, is set by engine.c: pvm/link takes no reference
+	// outside its section)
+	ent := fmt.Sprintf("[16 x i64] [i64 %d, i64 0", t.exe.RodataVaddr)
+	for _, size := range []uint64{1, 2, 4, 8} {
+		l := uint64(0)
+		if n >= size {
+			l = n - size + 1
+		}
+		ent += fmt.Sprintf(", i64 %d", l)
+	}
+	ent += strings.Repeat(", i64 0", 10) + "]"
+	rows := make([]string, 8)
+	for i := range rows {
+		rows[i] = "[16 x i64] zeroinitializer"
+	}
+	rows[ri] = ent
+	if !t.gaps {
+		// the stack without gaps: its start and limits are fixed too (engine.c checked
+		// the request's frame size and depth)
+		st := fmt.Sprintf("[16 x i64] [i64 %d, i64 0", sbpf.MMStackStart)
+		lims := ""
+		for _, size := range []int{1, 2, 4, 8} {
+			l, _ := t.regionLimit(2, size, false)
+			lims += fmt.Sprintf(", i64 %d", l)
+		}
+		rows[2] = st + lims + lims + strings.Repeat(", i64 0", 6) + "]"
+	}
+	return fmt.Sprintf("@tr_rt = hidden global [8 x [16 x i64]] [%s], align 8\n", strings.Join(rows, ", "))
+}
+
 // regionStart is the start of region h as rt/engine.c's table holds it, when it is known
 // at translation: the read-only region's is its vaddr, the stack's, heap's and input's are
 // fixed (svcrt maps them at their region's base). The others are unmapped (their limits
@@ -1312,6 +1419,21 @@ func (t *translator) regionHost(a, e string) string {
 	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
 	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n", p, h, a)
 	return p
+}
+
+// frameCheck emits the check that an access of size bytes at base b + off lies inside
+// the current frame [r10 - frame size, r10): the host address in block tag+"fr" (which
+// continues at tag+"j"); otherwise the block tag+"fm" is open. The host address is the
+// frame's plus b - r10 plus off, so that accesses through the same base share b - r10
+// and the offset folds into the load or store.
+func (t *translator) frameCheck(b string, off int16, size int, tag string) string {
+	fs := int64(t.cfg.StackFrameSize)
+	d := t.bin("sub", "i64", b, t.load(10))
+	x := t.bin("add", "i64", d, fmt.Sprintf("%d", fs+int64(off)))
+	in := t.bin("icmp ult", "i64", x, fmt.Sprintf("%d", fs-int64(size)+1))
+	p, q := t.v_(), t.v_()
+	t.f("  br i1 %s, label %%%sfr, label %%%sfm, !prof !1\n%sfr:\n  %s = getelementptr i8, ptr %%fph, i64 %s\n  %s = getelementptr i8, ptr %s, i64 %d\n  br label %%%sj\n%sfm:\n", in, tag, tag, tag, p, d, q, p, off, tag, tag)
+	return q
 }
 
 // gapped emits the gapped v0 stack translation of a: the host address in block tag+"gk"

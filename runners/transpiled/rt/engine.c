@@ -21,7 +21,9 @@ extern const char *const tr_load_detail HIDDEN;
 uint64_t tr_run(uint64_t rem) HIDDEN;
 
 /* read by the generated code */
-HIDDEN uint64_t tr_rt[8][16];
+/* defined by the generated module, with the starts and limits of the read-only entry (when
+ * it is region 0 or 1) and of the ungapped stack in place (translate.go regionTableIR) */
+extern uint64_t tr_rt[8][16] HIDDEN;
 HIDDEN svc_ctx *tr_ctx;
 HIDDEN uint8_t *tr_stack_host;
 HIDDEN uint64_t tr_r0;
@@ -62,8 +64,9 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
  * a - vm < lim[n] (lim = len - n + 1, 0 when it does not fit or, for stores, when the
  * region is read-only). The table is BSS and each instance runs one invocation, so what
  * is not written stays zero: the entries of unmapped and gapped regions (tr_mem and the
- * inline gapped path handle those) and of indices 5..7 (addresses of regions 8+), and the
- * store limits of read-only regions. Straight-line code: this runs on every invocation. */
+ * inline gapped path handle those) and of indices 5..7 (addresses of regions 8+), and
+ * the store limits of read-only regions. Straight-line
+ * code: this runs on every invocation. */
 static inline void fill_entry(uint64_t *e, const svc_region *r) {
   if (r->gap_shift != 63 || !r->host) return;
   uint64_t len = r->len;
@@ -75,9 +78,32 @@ static inline void fill_entry(uint64_t *e, const svc_region *r) {
   if (r->writable) e[6] = len, e[7] = l2, e[8] = l4, e[9] = l8;
 }
 
+/* The entry of a mapped, ungapped, writable region of at least 7 bytes (the input, a heap
+ * of 7 bytes or more: svcrt maps them so): the limits need no saturation. */
+static inline void fill_rw(uint64_t *e, const svc_region *r) {
+  uint64_t len = r->len;
+  e[0] = r->vm_addr;
+  e[1] = (uint64_t)(uintptr_t)r->host - r->vm_addr;
+  e[2] = e[6] = len, e[3] = e[7] = len - 1, e[4] = e[8] = len - 3, e[5] = e[9] = len - 7;
+}
+
 int svc_engine_execute(svc_ctx *c) {
   tr_ctx = c;
-  for (int i = 0; i < SVC_NREGIONS; i++) fill_entry(tr_rt[i], &c->regions[i]);
+  /* svc_service.c maps the stack (2, gapped on v0 with gaps, as the translation's
+   * tr_gaps: load checked), the heap (3, possibly empty) and the input (4, at least its
+   * account count, instruction data length and program id: 48 bytes); the read-only
+   * region is where its vaddr says: region 1 (v0-v2) or 0 (v3) for loader-made ELFs,
+   * whose entry the generated module defines (translate.go regionTableIR). */
+  uint64_t ri = tr_ro_vaddr >> 32;
+  if (ri <= 1) {
+    tr_rt[ri][1] = (uint64_t)(uintptr_t)tr_ro - tr_ro_vaddr;
+    if (!tr_gaps) tr_rt[2][1] = (uint64_t)(uintptr_t)c->regions[2].host - c->regions[2].vm_addr;
+    if (c->regions[3].len >= 7) fill_rw(tr_rt[3], &c->regions[3]);
+    else fill_entry(tr_rt[3], &c->regions[3]);
+    fill_rw(tr_rt[4], &c->regions[4]);
+  } else {
+    for (int i = 0; i < SVC_NREGIONS; i++) fill_entry(tr_rt[i], &c->regions[i]);
+  }
   tr_stack_host = c->regions[2].host;
   tr_synced = c->remaining;
   uint64_t rem = tr_run(tr_clamp(c->remaining));
