@@ -3,7 +3,7 @@
 // guest exchange, and the conversion from a corpus case to a request and from a response
 // to a runners.Result.
 //
-// The C side lives in c/ (svcrt.h documents the same layout). Wire format version 1, all
+// The C side lives in c/ (svcrt.h documents the same layout). Wire format: request version 1, response version 2; all
 // integers little-endian, "bytes" = u32 length ++ raw bytes:
 //
 //	Request:
@@ -19,15 +19,17 @@
 //	  log_bytes: bytes of the log lines the host logged before the service runs (its
 //	         "Program <id> invoke [1]"); the service's log collector starts with them spent
 //
-//	Response:
-//	  "SVR1" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
+//	Response (version 2: the logs right after the fixed header, where the guest writes
+//	them as they are logged, so that answering copies none of them):
+//	  "SVR2" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
 //	  origin u8 (0 none, 1 load+verify, 2 VM setup, 3 VM fault, 4 syscall, 5 deserialization,
-//	  6 balance check) |
-//	  error_kind (u16 len + ASCII) | error_detail (u16 len + UTF-8) | exit_code u64 |
-//	  compute_units u64 | instruction_count u64 | gas marks 5 × u64 |
-//	  has_return_data u8 [program_id [32] | data bytes] |
+//	  6 balance check) | has_return_data u8 | reserved u8 (0) |
+//	  exit_code u64 | compute_units u64 | instruction_count u64 | gas marks 5 × u64 |
+//	  n_logs u32 | log bytes* |
+//	  error_kind (u16 len + ASCII) | error_detail (u16 len + UTF-8) |
+//	  [when has_return_data: program_id [32] | data bytes] |
 //	  n_changed u32 | (index u32 | mask u8 (1 lamports, 2 data, 4 owner) | lamports u64 |
-//	  owner [32] | [data bytes when mask&2])* | n_logs u32 | log bytes*
+//	  owner [32] | [data bytes when mask&2])*
 //	  (the logs are the lines logged while the service ran; the host adds its own lines
 //	  before and after them)
 //
@@ -45,7 +47,7 @@ import (
 // Magic numbers of the two messages.
 const (
 	RequestMagic  = "SVQ1"
-	ResponseMagic = "SVR1"
+	ResponseMagic = "SVR2"
 )
 
 // Request flags.
@@ -256,26 +258,31 @@ func (r *Response) Encode() ([]byte, error) {
 	w.raw([]byte(ResponseMagic))
 	w.u8(r.Status)
 	w.u8(r.Origin)
-	if err := w.str16(r.ErrorKind); err != nil {
-		return nil, err
-	}
-	if err := w.str16(r.ErrorDetail); err != nil {
-		return nil, err
-	}
+	w.u8(b2u8(r.ReturnData != nil))
+	w.u8(0)
 	w.u64(r.ExitCode)
 	w.u64(r.ComputeUnits)
 	w.u64(r.InstructionCount)
 	for _, g := range r.GasMarks {
 		w.u64(g)
 	}
+	w.u32(uint32(len(r.Logs)))
+	for _, l := range r.Logs {
+		if err := w.bytes([]byte(l)); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.str16(r.ErrorKind); err != nil {
+		return nil, err
+	}
+	if err := w.str16(r.ErrorDetail); err != nil {
+		return nil, err
+	}
 	if r.ReturnData != nil {
-		w.u8(1)
 		w.raw(r.ReturnData.ProgramID[:])
 		if err := w.bytes(r.ReturnData.Data); err != nil {
 			return nil, err
 		}
-	} else {
-		w.u8(0)
 	}
 	w.u32(uint32(len(r.Changes)))
 	for _, c := range r.Changes {
@@ -287,12 +294,6 @@ func (r *Response) Encode() ([]byte, error) {
 			if err := w.bytes(c.Data); err != nil {
 				return nil, err
 			}
-		}
-	}
-	w.u32(uint32(len(r.Logs)))
-	for _, l := range r.Logs {
-		if err := w.bytes([]byte(l)); err != nil {
-			return nil, err
 		}
 	}
 	return w.b, nil
@@ -452,20 +453,27 @@ func DecodeResponse(b []byte) (*Response, error) {
 	p := &Response{}
 	p.Status = r.u8("status")
 	p.Origin = r.u8("origin")
-	p.ErrorKind = r.str16("error kind")
-	p.ErrorDetail = r.str16("error detail")
+	hasReturn := r.u8("return data flag")
+	if r.u8("reserved byte") != 0 {
+		r.fail("reserved byte is not 0")
+	}
+	if hasReturn > 1 {
+		r.fail("return data flag is not 0 or 1")
+	}
 	p.ExitCode = r.u64("exit code")
 	p.ComputeUnits = r.u64("compute units")
 	p.InstructionCount = r.u64("instruction count")
 	for i := range p.GasMarks {
 		p.GasMarks[i] = r.u64("gas mark")
 	}
-	switch r.u8("return data flag") {
-	case 0:
-	case 1:
+	nl := r.count("log count", 4)
+	for i := 0; i < nl && r.err == nil; i++ {
+		p.Logs = append(p.Logs, string(r.bytes("log")))
+	}
+	p.ErrorKind = r.str16("error kind")
+	p.ErrorDetail = r.str16("error detail")
+	if hasReturn == 1 {
 		p.ReturnData = &ReturnData{ProgramID: r.key("return program id"), Data: r.bytes("return data")}
-	default:
-		r.fail("return data flag is not 0 or 1")
 	}
 	n := r.count("change count", 45)
 	for i := 0; i < n && r.err == nil; i++ {
@@ -474,10 +482,6 @@ func DecodeResponse(b []byte) (*Response, error) {
 			c.Data = r.bytes("new data")
 		}
 		p.Changes = append(p.Changes, c)
-	}
-	nl := r.count("log count", 4)
-	for i := 0; i < nl && r.err == nil; i++ {
-		p.Logs = append(p.Logs, string(r.bytes("log")))
 	}
 	if err := r.done(); err != nil {
 		return nil, err

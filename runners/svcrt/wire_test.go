@@ -81,10 +81,11 @@ var _ = Describe("the wire format", func() {
 	})
 
 	It("rejects forged counts without allocating them", func() {
-		b := []byte("SVR1")
-		b = append(b, 0, 0, 0, 0, 0, 0)
-		b = append(b, make([]byte, 8*8+1)...)
-		b = append(b, 0xFF, 0xFF, 0xFF, 0xFF) // 4 billion changes in a 90-byte message
+		b := []byte("SVR2")
+		b = append(b, 0, 0, 0, 0)             // status, origin, no return data, reserved
+		b = append(b, make([]byte, 8*8)...)   // exit code, CU, instructions, gas marks
+		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0) // no logs, empty error kind and detail
+		b = append(b, 0xFF, 0xFF, 0xFF, 0xFF) // 4 billion changes in an 84-byte message
 		_, err := svcrt.DecodeResponse(b)
 		Expect(err).To(MatchError(ContainSubstring("larger than the message")))
 	})
