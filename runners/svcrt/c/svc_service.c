@@ -310,9 +310,32 @@ static uint8_t *encode_tail(svc_ctx *c, uint8_t *p, size_t kn, size_t dn, uint32
  * the logs, in svc_resp when it fits, else in an arena copy; when not even that fits, the
  * verdict alone (no state, no logs). */
 __attribute__((noinline)) static const uint8_t *respond(svc_ctx *c, int ok, size_t *out_len) {
+  uint32_t nch = ok ? n_changes : 0;
+  if (c->status == SVC_OK && nch == 0) {
+    /* the common answer: no error strings, no changes; the rest (at most 1,068 bytes) fits
+     * in svc_resp after the logs */
+    uint8_t *p = svc_resp + SVC_RESP_LOGS + svc_logs.wire;
+    svc_wr64(svc_resp, SVC_RESP_MAGIC | (uint64_t)(uint8_t)c->origin << 40 | (uint64_t)c->has_return_data << 48);
+    svc_wr64(svc_resp + 8, c->exit_code);
+    svc_wr64(svc_resp + 16, c->req.compute_budget - c->remaining);
+    svc_wr64(svc_resp + 24, c->insn_count);
+    svc_wr32(svc_resp + SVC_RESP_LOGS - 4, svc_logs.n);
+    svc_wr32(p, 0); /* empty error kind and detail */
+    p += 4;
+    if (c->has_return_data) {
+      uint32_t n = c->return_len;
+      svc_copy32(p, c->return_program_id);
+      svc_wr32(p + 32, n);
+      p += 36;
+      if (n) svc_memcpy(p, c->return_data, n);
+      p += n;
+    }
+    svc_wr32(p, 0);
+    *out_len = (size_t)(p + 4 - svc_resp);
+    return svc_resp;
+  }
   int st_ok = c->status == SVC_OK;
   size_t kn = str_len(c->err_kind, st_ok), dn = str_len(c->err_detail, st_ok);
-  uint32_t nch = ok ? n_changes : 0;
   size_t tail = 2 + kn + 2 + dn + 4;
   if (c->has_return_data) tail += 32 + 4 + c->return_len;
   for (uint32_t i = 0; i < nch; i++) tail += 45 + (changes[i].mask & 2 ? 4 + changes[i].data_len : 0);
