@@ -3,14 +3,15 @@
 // guest exchange, and the conversion from a corpus case to a request and from a response
 // to a runners.Result.
 //
-// The C side lives in c/ (svcrt.h documents the same layout). Wire format: request version 1, response version 2; all
+// The C side lives in c/ (svcrt.h documents the same layout). Wire format version 2 (both messages); all
 // integers little-endian, "bytes" = u32 length ++ raw bytes:
 //
 //	Request:
-//	  "SVQ1" | flags u32 | compute_budget u64 | heap_size u64 | max_call_depth u32 |
+//	  "SVQ2" | flags u32 | compute_budget u64 | heap_size u64 | max_call_depth u32 |
 //	  stack_frame_size u32 | min_version u8 | max_version u8 | log_bytes u16 |
 //	  program_id [32] | n_accounts u32 | account* | instruction_data bytes |
-//	  n_sysvars u32 | (kind u32, value bytes)* | program_elf bytes
+//	  sysvar_mask u32 (bit k: kind k present, kinds 0..3) | the present values in kind
+//	  order, each its fixed size (SysvarSize) | program_elf bytes
 //	  account = dup_of u8 (0xFF: new; else index of the first occurrence) | flags u8
 //	            (1 signer, 2 writable, 4 executable) | when new: key [32] | owner [32] |
 //	            lamports u64 | rent_epoch u64 | data bytes
@@ -46,7 +47,7 @@ import (
 
 // Magic numbers of the two messages.
 const (
-	RequestMagic  = "SVQ1"
+	RequestMagic  = "SVQ2"
 	ResponseMagic = "SVR2"
 )
 
@@ -69,6 +70,13 @@ const (
 	SysvarEpochSchedule   = 2
 	SysvarLastRestartSlot = 3
 )
+
+// SysvarSize is the size of each kind's value (its repr(C) struct): the wire format has
+// no lengths for them, so the guest finds a value by adding sizes.
+var SysvarSize = [4]int{40, 24, 40, 8}
+
+// ErrBadSysvars is returned when the sysvars are not distinct known kinds of their size.
+var ErrBadSysvars = errors.New("svcrt: sysvars must be distinct kinds 0..3, each of its fixed size")
 
 // Response statuses.
 const (
@@ -122,7 +130,7 @@ type Account struct {
 	Data                         []byte
 }
 
-// Sysvar is the VM representation of one sysvar.
+// Sysvar is the VM representation of one sysvar (Encode sends them in kind order).
 type Sysvar struct {
 	Kind  uint32
 	Value []byte
@@ -239,12 +247,18 @@ func (q *Request) Encode() ([]byte, error) {
 	if err := w.bytes(q.InstructionData); err != nil {
 		return nil, err
 	}
-	w.u32(uint32(len(q.Sysvars)))
+	var values [4][]byte
+	var mask uint32
 	for _, s := range q.Sysvars {
-		w.u32(s.Kind)
-		if err := w.bytes(s.Value); err != nil {
-			return nil, err
+		if s.Kind >= 4 || mask&(1<<s.Kind) != 0 || len(s.Value) != SysvarSize[s.Kind] {
+			return nil, ErrBadSysvars
 		}
+		mask |= 1 << s.Kind
+		values[s.Kind] = s.Value
+	}
+	w.u32(mask)
+	for _, v := range values {
+		w.raw(v)
 	}
 	if err := w.bytes(q.Program); err != nil {
 		return nil, err
@@ -432,9 +446,14 @@ func DecodeRequest(b []byte) (*Request, error) {
 		q.Accounts = append(q.Accounts, a)
 	}
 	q.InstructionData = r.bytes("instruction data")
-	ns := r.count("sysvar count", 8)
-	for i := 0; i < ns && r.err == nil; i++ {
-		q.Sysvars = append(q.Sysvars, Sysvar{Kind: r.u32("sysvar kind"), Value: r.bytes("sysvar value")})
+	mask := r.u32("sysvar mask")
+	if mask > 15 {
+		r.fail("unknown sysvar kinds")
+	}
+	for k := uint32(0); k < 4 && r.err == nil; k++ {
+		if mask&(1<<k) != 0 {
+			q.Sysvars = append(q.Sysvars, Sysvar{Kind: k, Value: append([]byte{}, r.take(SysvarSize[k], "sysvar value")...)})
+		}
 	}
 	q.Program = r.bytes("program")
 	if err := r.done(); err != nil {

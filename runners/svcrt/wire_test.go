@@ -90,6 +90,27 @@ var _ = Describe("the wire format", func() {
 		Expect(err).To(MatchError(ContainSubstring("larger than the message")))
 	})
 
+	It("sends sysvars by kind, in kind order, and refuses what has no fixed slot", func() {
+		q := &svcrt.Request{MaxCallDepth: 64, FrameSize: 4096, Sysvars: []svcrt.Sysvar{
+			{Kind: svcrt.SysvarLastRestartSlot, Value: make([]byte, 8)}, {Kind: svcrt.SysvarClock, Value: make([]byte, 40)}}}
+		b, err := q.Encode()
+		Expect(err).NotTo(HaveOccurred())
+		back, err := svcrt.DecodeRequest(b)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(back.Sysvars).To(HaveLen(2))
+		Expect(back.Sysvars[0].Kind).To(Equal(uint32(svcrt.SysvarClock)))
+		Expect(back.Sysvars[1].Kind).To(Equal(uint32(svcrt.SysvarLastRestartSlot)))
+		for _, bad := range [][]svcrt.Sysvar{
+			{{Kind: 4, Value: make([]byte, 8)}},
+			{{Kind: svcrt.SysvarRent, Value: make([]byte, 23)}},
+			{{Kind: svcrt.SysvarRent, Value: make([]byte, 24)}, {Kind: svcrt.SysvarRent, Value: make([]byte, 24)}},
+		} {
+			q.Sysvars = bad
+			_, err := q.Encode()
+			Expect(err).To(MatchError(svcrt.ErrBadSysvars))
+		}
+	})
+
 	It("rejects a duplicate that points forward", func() {
 		q := &svcrt.Request{MaxCallDepth: 64, FrameSize: 4096, Accounts: []svcrt.Account{{DupOf: 1}, {DupOf: svcrt.NotDuplicate}}}
 		b, err := q.Encode()

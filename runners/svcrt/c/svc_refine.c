@@ -55,9 +55,8 @@ pvm_result refine_ext(const uint8_t *arg, uint64_t len) {
   else if (varint(&p, end, &core) || varint(&p, end, &item) || varint(&p, end, &service))
     return pvm_output(bad_args, sizeof bad_args - 1);
   if (varint(&p, end, &n) || n > (uint64_t)(end - p)) return pvm_output(bad_args, sizeof bad_args - 1);
-  size_t out_len;
-  const uint8_t *out = svc_run(p, n, &out_len);
-  return pvm_output(out, out_len);
+  svc_out o = svc_serve(p, n);
+  return pvm_output(o.p, o.len);
 }
 
 PVM_EXPORT(pvm_result, refine_ext, const uint8_t *, uint64_t)

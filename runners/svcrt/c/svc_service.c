@@ -75,20 +75,14 @@ __attribute__((noinline)) static int decode_request(svc_ctx *c, const uint8_t *p
   q->ix_data = p;
   p += ix;
   q->input_size = in + 8 + ix + 32; /* instruction data length, data, program id */
-  uint32_t ns = svc_rd32(p);
+  uint32_t mask = svc_rd32(p);
   p += 4;
-  if (ns > 64) return bad(c, "too many sysvars");
-  q->n_sysvars = ns;
-  /* only framed here; sol_get_*_sysvar walks the records (rare, and 4 of them at most) */
+  if (mask > 15) return bad(c, "unknown sysvar kinds");
+  uint32_t sv = svc_sysvar_bytes(mask);
+  if ((size_t)(end - p) < sv + 4) return bad(c, "truncated sysvars or program");
+  q->sysvar_mask = mask;
   q->sysvars = p;
-  for (; ns; ns--) {
-    if (end - p < 8) return bad(c, "truncated sysvars or program");
-    uint32_t vlen = svc_rd32(p + 4);
-    p += 8;
-    if (vlen > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
-    p += vlen;
-  }
-  if (end - p < 4) return bad(c, "truncated sysvars or program");
+  p += sv;
   uint32_t el = svc_rd32(p);
   p += 4;
   if (el != (size_t)(end - p)) return bad(c, el > (size_t)(end - p) ? "truncated sysvars or program" : "trailing bytes");
@@ -135,6 +129,18 @@ __attribute__((noinline)) static int serialize_input(svc_ctx *c) {
   uint64_t pages = (heap_len + 32767) >> 15;
   if (pages > 1 && svc_consume(c, (pages - 1) * CU_HEAP_COST)) return -1;
 
+  uint32_t ix = q->ix_len;
+  uint8_t *t = m + size - 32 - ix - 8;
+  svc_wr64(t, ix);
+  if (ix > 32) {
+    svc_memcpy(t + 8, q->ix_data, ix);
+  } else {
+    /* whole words: the last one may run up to 7 bytes into the program id, written next,
+     * and read up to 7 bytes past the data, into the request's sysvar count and ELF
+     * length (8 bytes that always follow it) */
+    for (uint32_t k = 0; k < ix; k += 8) svc_wr64(t + 8 + k, svc_rd64(q->ix_data + k));
+  }
+  svc_copy32(t + 8 + ix, q->program_id);
   uint32_t n = q->n_accounts;
   svc_wr64(m, n);
   if (n) {
@@ -155,18 +161,6 @@ __attribute__((noinline)) static int serialize_input(svc_ctx *c) {
       svc_wr64(r + in_account_size(dl) - 8, mask_rent ? ~0ull : svc_rd64(s + SVC_REC_RENT_EPOCH));
     }
   }
-  uint32_t ix = q->ix_len;
-  uint8_t *t = m + size - 32 - ix - 8;
-  svc_wr64(t, ix);
-  if (ix > 32) {
-    svc_memcpy(t + 8, q->ix_data, ix);
-  } else {
-    /* whole words: the last one may run up to 7 bytes into the program id, written next,
-     * and read up to 7 bytes past the data, into the request's sysvar count and ELF
-     * length (8 bytes that always follow it) */
-    for (uint32_t k = 0; k < ix; k += 8) svc_wr64(t + 8 + k, svc_rd64(q->ix_data + k));
-  }
-  svc_copy32(t + 8 + ix, q->program_id);
   return 0;
 }
 
@@ -211,10 +205,14 @@ __attribute__((noinline)) static int deserialize_diff(svc_ctx *c) {
     if (a->dup_of != 0xFF) continue;
     const uint8_t *s = a->rec, *pre_owner = s + SVC_REC_OWNER;
     uint64_t pre_lamports = svc_rd64(s + SVC_REC_LAMPORTS), pre_len = a->data_len;
-    int owned = svc_eq32(pre_owner, q->program_id), writable = svc_acc_writable(a);
     const uint8_t *r = c->regions[4].host + a->off;
-    const uint8_t *owner = r + SVC_IN_OWNER;
-    uint64_t lamports = svc_rd64(r + SVC_IN_LAMPORTS);
+    const uint8_t *owner = r + SVC_IN_OWNER, *data = r + SVC_IN_DATA;
+    uint64_t lamports = svc_rd64(r + SVC_IN_LAMPORTS), post_len = svc_rd64(r + SVC_IN_DATA_LEN);
+    int same = post_len == pre_len && (post_len == 0 || svc_memcmp(data, a->data, post_len) == 0);
+    /* Unchanged: no rule below can fail, resize_delta stays, and the account adds the same
+     * lamports to both balances (exact 128-bit sums), so it is skipped. */
+    if (same && lamports == pre_lamports && svc_eq32(owner, pre_owner)) continue;
+    int owned = svc_eq32(pre_owner, q->program_id), writable = svc_acc_writable(a);
     svc_change ch = {i, 0, pre_lamports, pre_owner, a->data, pre_len};
     if (lamports != pre_lamports) {
       if (!owned && lamports < pre_lamports) return svc_fail(c, "ExternalAccountLamportSpend", 0);
@@ -222,11 +220,8 @@ __attribute__((noinline)) static int deserialize_diff(svc_ctx *c) {
       ch.lamports = lamports;
       ch.mask |= 1;
     }
-    uint64_t post_len = svc_rd64(r + SVC_IN_DATA_LEN);
     if ((post_len > pre_len && post_len - pre_len > MAX_PERMITTED_DATA_INCREASE) || post_len > MAX_PERMITTED_DATA_LENGTH)
       return svc_fail(c, "InvalidRealloc", "account data grew beyond the realloc limit");
-    const uint8_t *data = r + SVC_IN_DATA;
-    int same = post_len == pre_len && (post_len == 0 || svc_memcmp(data, a->data, post_len) == 0);
     const char *err = 0;
     if (post_len != pre_len && !owned) err = "AccountDataSizeChanged";
     else if (resize_delta + (int64_t)post_len - (int64_t)pre_len > (int64_t)MAX_ALLOCATIONS_PER_TX) err = "MaxAccountsDataAllocationsExceeded";
@@ -309,7 +304,7 @@ static uint8_t *encode_tail(svc_ctx *c, uint8_t *p, size_t kn, size_t dn, uint32
 /* Completes the response: the header (the gas marks are already there), then what follows
  * the logs, in svc_resp when it fits, else in an arena copy; when not even that fits, the
  * verdict alone (no state, no logs). */
-__attribute__((noinline)) static const uint8_t *respond(svc_ctx *c, int ok, size_t *out_len) {
+__attribute__((noinline)) static svc_out respond(svc_ctx *c, int ok) {
   uint32_t nch = ok ? n_changes : 0;
   if (c->status == SVC_OK && nch == 0) {
     /* the common answer: no error strings, no changes; the rest (at most 1,068 bytes) fits
@@ -327,12 +322,14 @@ __attribute__((noinline)) static const uint8_t *respond(svc_ctx *c, int ok, size
       svc_copy32(p, c->return_program_id);
       svc_wr32(p + 32, n);
       p += 36;
-      if (n) svc_memcpy(p, c->return_data, n);
+      /* whole words, no call: svc_resp has room for the last one's overrun (after the
+       * answer's end, or under the change count written next), and the over-read stays in
+       * the context (return_len and status follow return_data) */
+      for (uint32_t k = 0; k < n; k += 8) svc_wr64(p + k, svc_rd64(c->return_data + k));
       p += n;
     }
     svc_wr32(p, 0);
-    *out_len = (size_t)(p + 4 - svc_resp);
-    return svc_resp;
+    return (svc_out){svc_resp, (size_t)(p + 4 - svc_resp)};
   }
   int st_ok = c->status == SVC_OK;
   size_t kn = str_len(c->err_kind, st_ok), dn = str_len(c->err_detail, st_ok);
@@ -360,8 +357,7 @@ __attribute__((noinline)) static const uint8_t *respond(svc_ctx *c, int ok, size
   svc_wr64(out + 16, c->req.compute_budget - c->remaining);
   svc_wr64(out + 24, c->insn_count);
   svc_wr32(out + SVC_RESP_LOGS - 4, svc_logs.n);
-  *out_len = (size_t)(encode_tail(c, out + head, kn, dn, nch) - out);
-  return out;
+  return (svc_out){out, (size_t)(encode_tail(c, out + head, kn, dn, nch) - out)};
 }
 
 /* The regions' constant fields are data, not code: a PVM instance starts with them. */
@@ -375,7 +371,7 @@ __attribute__((noinline)) static const uint8_t *respond(svc_ctx *c, int ok, size
 static svc_ctx the_ctx = SVC_CTX_INIT;
 static const svc_ctx ctx_init = SVC_CTX_INIT;
 
-const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
+svc_out svc_serve(const uint8_t *buf, size_t len) {
   svc_ctx *c = &the_ctx;
   /* A PVM invocation starts from zeroed memory; only a host process that serves several
    * requests needs the context cleared again. */
@@ -410,7 +406,13 @@ const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
   }
   svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 4, svc_host_gas());
   if (ok) c->status = SVC_OK;
-  return respond(c, ok, out_len);
+  return respond(c, ok);
+}
+
+const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
+  svc_out o = svc_serve(buf, len);
+  *out_len = o.len;
+  return o.p;
 }
 
 const svc_ctx *svc_last_ctx(void) { return &the_ctx; }

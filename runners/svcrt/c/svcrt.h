@@ -12,7 +12,7 @@
  * The Go side is runners/svcrt/wire.go; both sides must change together.
  *
  * Request:
- *   magic        4  "SVQ1"
+ *   magic        4  "SVQ2"
  *   flags        u32  bit0 mask rent_epoch to u64::MAX in the input region
  *                     bit1 stack frame gaps enabled (Config.enable_stack_frame_gaps)
  *                     bit2 check_aligned (bpf_loader / upgradeable: 1; deprecated loader: 0)
@@ -33,9 +33,11 @@
  *     -- only when dup_of == 0xFF:
  *     key 32, owner 32, lamports u64, rent_epoch u64, data bytes
  *   instruction_data bytes
- *   n_sysvars     u32
- *   sysvar[i]:    kind u32 (0 clock, 1 rent, 2 epoch schedule, 3 last restart slot), value bytes (the repr(C)
- *                 struct the sol_get_*_sysvar syscall copies out, padding zeroed)
+ *   sysvar_mask   u32   bit k set: sysvar kind k is present (0 clock, 1 rent, 2 epoch schedule,
+ *                       3 last restart slot; no other bits)
+ *   sysvar values the present ones in kind order, each its fixed size (40, 24, 40, 8 bytes:
+ *                 the repr(C) struct the sol_get_*_sysvar syscall copies out, padding
+ *                 zeroed): found by adding sizes, with no records to walk
  *   program_elf   bytes
  *
  * Response (version 2): a fixed header, then the logs (they are written there while the
@@ -85,7 +87,7 @@
 #endif
 
 
-#define SVC_REQ_MAGIC 0x31515653u /* "SVQ1" */
+#define SVC_REQ_MAGIC 0x32515653u /* "SVQ2" */
 #define SVC_RESP_MAGIC 0x32525653u /* "SVR2" */
 
 #define SVC_FLAG_MASK_RENT_EPOCH 1u
@@ -111,6 +113,12 @@ enum svc_origin { SVC_ORIGIN_NONE = 0, SVC_ORIGIN_LOAD, SVC_ORIGIN_SETUP, SVC_OR
 #define SVC_MAX_ACCOUNTS 255u
 
 enum svc_sysvar_kind { SVC_SYSVAR_CLOCK = 0, SVC_SYSVAR_RENT = 1, SVC_SYSVAR_EPOCH_SCHEDULE = 2, SVC_SYSVAR_LAST_RESTART_SLOT = 3 };
+/* The bytes of the values of the sysvar kinds in a mask (sizes 40, 24, 40, 8): the size of
+ * the request's sysvar section, and (masked to the kinds below k) the offset of kind k. */
+static inline uint32_t svc_sysvar_bytes(uint32_t mask) {
+  if (mask == 15) return 112; /* all four: what the host sends (no load, which gp080 prices high) */
+  return (mask & 1) * 40 + (mask >> 1 & 1) * 24 + (mask >> 2 & 1) * 40 + (mask >> 3 & 1) * 8;
+}
 
 /* Agave compute costs (program-runtime execution budget defaults). */
 #define CU_SYSCALL_BASE 100u
@@ -174,9 +182,9 @@ typedef struct svc_request {
   uint64_t input_size; /* bytes of the serialized input region (computed by decoding) */
   svc_account *accounts;
   const uint8_t *ix_data;
-  const uint8_t *sysvars; /* n_sysvars (kind u32, value bytes) records, checked by decoding */
+  const uint8_t *sysvars; /* the values of the kinds in sysvar_mask, in kind order */
   const uint8_t *elf;
-  uint32_t n_sysvars;
+  uint32_t sysvar_mask;
   uint32_t elf_len;
 } svc_request;
 #define SVC_REQ_HEADER 72u
@@ -305,6 +313,12 @@ static inline int svc_stack_gapped(const svc_ctx *c) { return c->version == SBPF
 /* Decodes the request in buf, runs everything, writes the response into a buffer from the
  * arena; returns it and its length. Never fails: bad input becomes a status. */
 const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len);
+/* svc_run with the response returned in two registers (the PVM entry tail-calls it). */
+typedef struct svc_out {
+  const uint8_t *p;
+  size_t len;
+} svc_out;
+svc_out svc_serve(const uint8_t *buf, size_t len);
 
 /* host hooks (PVM: host calls; hosttest: stubs) */
 uint64_t svc_host_gas(void);
