@@ -254,11 +254,10 @@ uint8_t *svc_translate(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len) {
 
 /* ---------------------------------------------------------------- meter */
 
-int svc_consume(svc_ctx *c, uint64_t amount) {
-  int exceeded = c->remaining < amount;
-  c->remaining = exceeded ? 0 : c->remaining - amount;
-  if (exceeded) return svc_fail(c, "ComputationalBudgetExceeded", "syscall cost exceeds the remaining compute units");
-  return 0;
+/* svc_consume's failure (out of line: the charge itself is inline at every syscall). */
+int svc_consume_fail(svc_ctx *c) {
+  c->remaining = 0;
+  return svc_fail(c, "ComputationalBudgetExceeded", "syscall cost exceeds the remaining compute units");
 }
 
 /* ---------------------------------------------------------------- logs */
@@ -294,7 +293,6 @@ void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb) {
   svc_log_push(a, na, b, nb);
 }
 
-void svc_log(svc_ctx *c, const char *msg, size_t len) { svc_log2(c, msg, len, 0, 0); }
 
 /* Starts an empty log whose budget already holds the bytes of the lines the host logged
  * before the service ran ("Program <id> invoke [1]"), as one Agave collector would. */

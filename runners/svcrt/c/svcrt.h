@@ -262,12 +262,17 @@ int svc_access_violation(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len)
 
 /* --- compute meter --- */
 /* consume_checked: charges saturating, fails with ComputationalBudgetExceeded. 0 ok, -1 err. */
-int svc_consume(svc_ctx *c, uint64_t amount);
+int svc_consume_fail(svc_ctx *c);
+static inline int svc_consume(svc_ctx *c, uint64_t amount) {
+  if (c->remaining < amount) return svc_consume_fail(c);
+  c->remaining -= amount;
+  return 0;
+}
 
 /* --- logs (JIP-1 log host call + response) --- */
-void svc_log(svc_ctx *c, const char *msg, size_t len);
 /* Logs the line a ++ b (a prefix and a message) without building it first. */
 void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb);
+static inline void svc_log(svc_ctx *c, const char *msg, size_t len) { svc_log2(c, msg, len, 0, 0); }
 void svc_logs_reset(uint64_t host_bytes);
 /* The lines, back to back in the response's wire form (u32 length ++ message), so that
  * the response takes them with one copy. Every line the runtime logs has at least 13
