@@ -50,11 +50,19 @@ static const uint8_t bad_args[] = "SVR2\x02";
 pvm_result refine_ext(const uint8_t *arg, uint64_t len) {
   const uint8_t *p = arg, *end = arg + len;
   uint64_t core, item, service, n;
-  if (len >= 12 && (svc_rd32(arg) & 0x808080) == 0) /* core, item, service: one byte each */
-    p = arg + 3;
-  else if (varint(&p, end, &core) || varint(&p, end, &item) || varint(&p, end, &service))
-    return pvm_output(bad_args, sizeof bad_args - 1);
-  if (varint(&p, end, &n) || n > (uint64_t)(end - p)) return pvm_output(bad_args, sizeof bad_args - 1);
+  uint64_t w = len >= 8 ? svc_rd64(arg) : 0;
+  uint32_t b = (uint32_t)(w >> 24) & 0xFF, l = (uint32_t)__builtin_clz(~(b << 24));
+  if (len >= 8 && (w & 0x808080) == 0 && l <= 3) {
+    /* What the host sends: core, item and service one byte each, the payload length in
+     * at most 4 bytes (below 2^28), all in the first word: no loop, few blocks. */
+    p = arg + 4 + l;
+    n = ((w >> 32) & ((1ull << (8 * l)) - 1)) | (uint64_t)(b & (0x7Fu >> l)) << (8 * l);
+    if (n > (uint64_t)(end - p)) return pvm_output(bad_args, sizeof bad_args - 1);
+  } else {
+    if (varint(&p, end, &core) || varint(&p, end, &item) || varint(&p, end, &service) || varint(&p, end, &n) ||
+        n > (uint64_t)(end - p))
+      return pvm_output(bad_args, sizeof bad_args - 1);
+  }
   svc_out o = svc_serve(p, n);
   return pvm_output(o.p, o.len);
 }
