@@ -93,9 +93,6 @@ __attribute__((noinline)) static int decode_request(svc_ctx *c, const uint8_t *p
   if (el != (size_t)(end - p)) return bad(c, el > (size_t)(end - p) ? "truncated sysvars or program" : "trailing bytes");
   q->elf = p;
   q->elf_len = el;
-  /* The host logs "Program <id> invoke [1]" itself; the budget starts with its bytes. */
-  svc_logs.bytes = q->log_bytes;
-  c->remaining = q->compute_budget;
   return 0;
 }
 
@@ -389,6 +386,9 @@ svc_out svc_serve(const uint8_t *buf, size_t len) {
   svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 0, svc_host_gas());
   int ok = decode_request(c, buf, len) == 0;
   if (ok) {
+    /* The host logs "Program <id> invoke [1]" itself; the budget starts with its bytes. */
+    svc_logs.bytes = c->req.log_bytes;
+    c->remaining = c->req.compute_budget;
     ok = svc_engine_load(c, c->req.elf, c->req.elf_len) == 0;
     if (!ok) c->origin = SVC_ORIGIN_LOAD;
   }

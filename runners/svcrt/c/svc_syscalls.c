@@ -524,9 +524,9 @@ static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   }
   uint8_t *s = a[1] ? tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1) : empty_slice;
   if (!s) return -1;
-  svc_memcpy(c->return_data, s, a[1]);
+  if (a[1]) svc_memcpy(c->return_data, s, a[1]);
   c->return_len = (uint32_t)a[1];
-  svc_memcpy(c->return_program_id, c->req.program_id, 32);
+  svc_copy32(c->return_program_id, c->req.program_id);
   c->has_return_data = 1;
   *r0 = 0;
   return 0;
