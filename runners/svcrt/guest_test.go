@@ -82,6 +82,30 @@ var _ = Describe("the guest's side of the wire format", func() {
 		}
 	})
 
+	It("finds each sysvar by the mask and fails a missing one with UnsupportedSysvar", func() {
+		elf, err := asm.AssembleELF("mov64 r1, r10\nsub64 r1, 64\nsyscall sol_get_rent_sysvar\nmov64 r0, 0\nexit", sbpf.V0)
+		Expect(err).NotTo(HaveOccurred())
+		c := &runners.Case{Name: "rent", ProgramID: "ScVReBC5DRkcxnHGsvEB2nwVJDGJoidZ6V3hTVSEJGR", ComputeBudget: 10_000}
+		c.SetProgramBytes(elf)
+		Expect(c.Validate()).To(Succeed())
+		p, err := svcrt.FromCase(c)
+		Expect(err).NotTo(HaveOccurred())
+		run := func() *svcrt.Response {
+			b, err := p.Request.Encode()
+			Expect(err).NotTo(HaveOccurred())
+			inv, err := guestInvoke(b)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(inv.Response).NotTo(BeNil())
+			return inv.Response
+		}
+		Expect(run().Status).To(Equal(uint8(svcrt.StatusOK)))
+		all := p.Request.Sysvars
+		p.Request.Sysvars = []svcrt.Sysvar{all[0], all[2], all[3]} // no rent
+		r := run()
+		Expect(r.Status).To(Equal(uint8(svcrt.StatusFailure)))
+		Expect(r.ErrorKind).To(Equal("UnsupportedSysvar"))
+	})
+
 	It("answers with exactly the invocation's result through the host", func() {
 		c := log64Case()
 		p, err := svcrt.FromCase(c)

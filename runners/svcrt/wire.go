@@ -3,14 +3,15 @@
 // guest exchange, and the conversion from a corpus case to a request and from a response
 // to a runners.Result.
 //
-// The C side lives in c/ (svcrt.h documents the same layout). Wire format version 1, all
+// The C side lives in c/ (svcrt.h documents the same layout). Wire format version 2 (both messages); all
 // integers little-endian, "bytes" = u32 length ++ raw bytes:
 //
 //	Request:
-//	  "SVQ1" | flags u32 | compute_budget u64 | heap_size u64 | max_call_depth u32 |
+//	  "SVQ2" | flags u32 | compute_budget u64 | heap_size u64 | max_call_depth u32 |
 //	  stack_frame_size u32 | min_version u8 | max_version u8 | log_bytes u16 |
 //	  program_id [32] | n_accounts u32 | account* | instruction_data bytes |
-//	  n_sysvars u32 | (kind u32, value bytes)* | program_elf bytes
+//	  sysvar_mask u32 (bit k: kind k present, kinds 0..3) | the present values in kind
+//	  order, each its fixed size (SysvarSize) | program_elf bytes
 //	  account = dup_of u8 (0xFF: new; else index of the first occurrence) | flags u8
 //	            (1 signer, 2 writable, 4 executable) | when new: key [32] | owner [32] |
 //	            lamports u64 | rent_epoch u64 | data bytes
@@ -19,15 +20,17 @@
 //	  log_bytes: bytes of the log lines the host logged before the service runs (its
 //	         "Program <id> invoke [1]"); the service's log collector starts with them spent
 //
-//	Response:
-//	  "SVR1" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
+//	Response (version 2: the logs right after the fixed header, where the guest writes
+//	them as they are logged, so that answering copies none of them):
+//	  "SVR2" | status u8 (0 ok, 1 program failure, 2 bad request, 3 service fault) |
 //	  origin u8 (0 none, 1 load+verify, 2 VM setup, 3 VM fault, 4 syscall, 5 deserialization,
-//	  6 balance check) |
-//	  error_kind (u16 len + ASCII) | error_detail (u16 len + UTF-8) | exit_code u64 |
-//	  compute_units u64 | instruction_count u64 | gas marks 5 × u64 |
-//	  has_return_data u8 [program_id [32] | data bytes] |
+//	  6 balance check) | has_return_data u8 | reserved u8 (0) |
+//	  exit_code u64 | compute_units u64 | instruction_count u64 | gas marks 5 × u64 |
+//	  n_logs u32 | log bytes* |
+//	  error_kind (u16 len + ASCII) | error_detail (u16 len + UTF-8) |
+//	  [when has_return_data: program_id [32] | data bytes] |
 //	  n_changed u32 | (index u32 | mask u8 (1 lamports, 2 data, 4 owner) | lamports u64 |
-//	  owner [32] | [data bytes when mask&2])* | n_logs u32 | log bytes*
+//	  owner [32] | [data bytes when mask&2])*
 //	  (the logs are the lines logged while the service ran; the host adds its own lines
 //	  before and after them)
 //
@@ -44,8 +47,8 @@ import (
 
 // Magic numbers of the two messages.
 const (
-	RequestMagic  = "SVQ1"
-	ResponseMagic = "SVR1"
+	RequestMagic  = "SVQ2"
+	ResponseMagic = "SVR2"
 )
 
 // Request flags.
@@ -67,6 +70,13 @@ const (
 	SysvarEpochSchedule   = 2
 	SysvarLastRestartSlot = 3
 )
+
+// SysvarSize is the size of each kind's value (its repr(C) struct): the wire format has
+// no lengths for them, so the guest finds a value by adding sizes.
+var SysvarSize = [4]int{40, 24, 40, 8}
+
+// ErrBadSysvars is returned when the sysvars are not distinct known kinds of their size.
+var ErrBadSysvars = errors.New("svcrt: sysvars must be distinct kinds 0..3, each of its fixed size")
 
 // Response statuses.
 const (
@@ -120,7 +130,7 @@ type Account struct {
 	Data                         []byte
 }
 
-// Sysvar is the VM representation of one sysvar.
+// Sysvar is the VM representation of one sysvar (Encode sends them in kind order).
 type Sysvar struct {
 	Kind  uint32
 	Value []byte
@@ -237,12 +247,18 @@ func (q *Request) Encode() ([]byte, error) {
 	if err := w.bytes(q.InstructionData); err != nil {
 		return nil, err
 	}
-	w.u32(uint32(len(q.Sysvars)))
+	var values [4][]byte
+	var mask uint32
 	for _, s := range q.Sysvars {
-		w.u32(s.Kind)
-		if err := w.bytes(s.Value); err != nil {
-			return nil, err
+		if s.Kind >= 4 || mask&(1<<s.Kind) != 0 || len(s.Value) != SysvarSize[s.Kind] {
+			return nil, ErrBadSysvars
 		}
+		mask |= 1 << s.Kind
+		values[s.Kind] = s.Value
+	}
+	w.u32(mask)
+	for _, v := range values {
+		w.raw(v)
 	}
 	if err := w.bytes(q.Program); err != nil {
 		return nil, err
@@ -256,26 +272,31 @@ func (r *Response) Encode() ([]byte, error) {
 	w.raw([]byte(ResponseMagic))
 	w.u8(r.Status)
 	w.u8(r.Origin)
-	if err := w.str16(r.ErrorKind); err != nil {
-		return nil, err
-	}
-	if err := w.str16(r.ErrorDetail); err != nil {
-		return nil, err
-	}
+	w.u8(b2u8(r.ReturnData != nil))
+	w.u8(0)
 	w.u64(r.ExitCode)
 	w.u64(r.ComputeUnits)
 	w.u64(r.InstructionCount)
 	for _, g := range r.GasMarks {
 		w.u64(g)
 	}
+	w.u32(uint32(len(r.Logs)))
+	for _, l := range r.Logs {
+		if err := w.bytes([]byte(l)); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.str16(r.ErrorKind); err != nil {
+		return nil, err
+	}
+	if err := w.str16(r.ErrorDetail); err != nil {
+		return nil, err
+	}
 	if r.ReturnData != nil {
-		w.u8(1)
 		w.raw(r.ReturnData.ProgramID[:])
 		if err := w.bytes(r.ReturnData.Data); err != nil {
 			return nil, err
 		}
-	} else {
-		w.u8(0)
 	}
 	w.u32(uint32(len(r.Changes)))
 	for _, c := range r.Changes {
@@ -287,12 +308,6 @@ func (r *Response) Encode() ([]byte, error) {
 			if err := w.bytes(c.Data); err != nil {
 				return nil, err
 			}
-		}
-	}
-	w.u32(uint32(len(r.Logs)))
-	for _, l := range r.Logs {
-		if err := w.bytes([]byte(l)); err != nil {
-			return nil, err
 		}
 	}
 	return w.b, nil
@@ -431,9 +446,14 @@ func DecodeRequest(b []byte) (*Request, error) {
 		q.Accounts = append(q.Accounts, a)
 	}
 	q.InstructionData = r.bytes("instruction data")
-	ns := r.count("sysvar count", 8)
-	for i := 0; i < ns && r.err == nil; i++ {
-		q.Sysvars = append(q.Sysvars, Sysvar{Kind: r.u32("sysvar kind"), Value: r.bytes("sysvar value")})
+	mask := r.u32("sysvar mask")
+	if mask > 15 {
+		r.fail("unknown sysvar kinds")
+	}
+	for k := uint32(0); k < 4 && r.err == nil; k++ {
+		if mask&(1<<k) != 0 {
+			q.Sysvars = append(q.Sysvars, Sysvar{Kind: k, Value: append([]byte{}, r.take(SysvarSize[k], "sysvar value")...)})
+		}
 	}
 	q.Program = r.bytes("program")
 	if err := r.done(); err != nil {
@@ -452,20 +472,27 @@ func DecodeResponse(b []byte) (*Response, error) {
 	p := &Response{}
 	p.Status = r.u8("status")
 	p.Origin = r.u8("origin")
-	p.ErrorKind = r.str16("error kind")
-	p.ErrorDetail = r.str16("error detail")
+	hasReturn := r.u8("return data flag")
+	if r.u8("reserved byte") != 0 {
+		r.fail("reserved byte is not 0")
+	}
+	if hasReturn > 1 {
+		r.fail("return data flag is not 0 or 1")
+	}
 	p.ExitCode = r.u64("exit code")
 	p.ComputeUnits = r.u64("compute units")
 	p.InstructionCount = r.u64("instruction count")
 	for i := range p.GasMarks {
 		p.GasMarks[i] = r.u64("gas mark")
 	}
-	switch r.u8("return data flag") {
-	case 0:
-	case 1:
+	nl := r.count("log count", 4)
+	for i := 0; i < nl && r.err == nil; i++ {
+		p.Logs = append(p.Logs, string(r.bytes("log")))
+	}
+	p.ErrorKind = r.str16("error kind")
+	p.ErrorDetail = r.str16("error detail")
+	if hasReturn == 1 {
 		p.ReturnData = &ReturnData{ProgramID: r.key("return program id"), Data: r.bytes("return data")}
-	default:
-		r.fail("return data flag is not 0 or 1")
 	}
 	n := r.count("change count", 45)
 	for i := 0; i < n && r.err == nil; i++ {
@@ -474,10 +501,6 @@ func DecodeResponse(b []byte) (*Response, error) {
 			c.Data = r.bytes("new data")
 		}
 		p.Changes = append(p.Changes, c)
-	}
-	nl := r.count("log count", 4)
-	for i := 0; i < nl && r.err == nil; i++ {
-		p.Logs = append(p.Logs, string(r.bytes("log")))
 	}
 	if err := r.done(); err != nil {
 		return nil, err

@@ -81,12 +81,34 @@ var _ = Describe("the wire format", func() {
 	})
 
 	It("rejects forged counts without allocating them", func() {
-		b := []byte("SVR1")
-		b = append(b, 0, 0, 0, 0, 0, 0)
-		b = append(b, make([]byte, 8*8+1)...)
-		b = append(b, 0xFF, 0xFF, 0xFF, 0xFF) // 4 billion changes in a 90-byte message
+		b := []byte("SVR2")
+		b = append(b, 0, 0, 0, 0)             // status, origin, no return data, reserved
+		b = append(b, make([]byte, 8*8)...)   // exit code, CU, instructions, gas marks
+		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0) // no logs, empty error kind and detail
+		b = append(b, 0xFF, 0xFF, 0xFF, 0xFF) // 4 billion changes in an 84-byte message
 		_, err := svcrt.DecodeResponse(b)
 		Expect(err).To(MatchError(ContainSubstring("larger than the message")))
+	})
+
+	It("sends sysvars by kind, in kind order, and refuses what has no fixed slot", func() {
+		q := &svcrt.Request{MaxCallDepth: 64, FrameSize: 4096, Sysvars: []svcrt.Sysvar{
+			{Kind: svcrt.SysvarLastRestartSlot, Value: make([]byte, 8)}, {Kind: svcrt.SysvarClock, Value: make([]byte, 40)}}}
+		b, err := q.Encode()
+		Expect(err).NotTo(HaveOccurred())
+		back, err := svcrt.DecodeRequest(b)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(back.Sysvars).To(HaveLen(2))
+		Expect(back.Sysvars[0].Kind).To(Equal(uint32(svcrt.SysvarClock)))
+		Expect(back.Sysvars[1].Kind).To(Equal(uint32(svcrt.SysvarLastRestartSlot)))
+		for _, bad := range [][]svcrt.Sysvar{
+			{{Kind: 4, Value: make([]byte, 8)}},
+			{{Kind: svcrt.SysvarRent, Value: make([]byte, 23)}},
+			{{Kind: svcrt.SysvarRent, Value: make([]byte, 24)}, {Kind: svcrt.SysvarRent, Value: make([]byte, 24)}},
+		} {
+			q.Sysvars = bad
+			_, err := q.Encode()
+			Expect(err).To(MatchError(svcrt.ErrBadSysvars))
+		}
 	})
 
 	It("rejects a duplicate that points forward", func() {

@@ -254,80 +254,53 @@ uint8_t *svc_translate(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len) {
 
 /* ---------------------------------------------------------------- meter */
 
-int svc_consume(svc_ctx *c, uint64_t amount) {
-  int exceeded = c->remaining < amount;
-  c->remaining = exceeded ? 0 : c->remaining - amount;
-  if (exceeded) return svc_fail(c, "ComputationalBudgetExceeded", "syscall cost exceeds the remaining compute units");
-  return 0;
+/* svc_consume's failure (out of line: the charge itself is inline at every syscall). */
+int svc_consume_fail(svc_ctx *c) {
+  c->remaining = 0;
+  return svc_fail(c, "ComputationalBudgetExceeded", "syscall cost exceeds the remaining compute units");
 }
 
 /* ---------------------------------------------------------------- logs */
 
-/* Each entry keeps its line in the response's wire form (u32 length ++ bytes), so that
- * encoding the response copies it with one svc_memcpy. */
-typedef struct svc_logent {
-  struct svc_logent *next;
-  uint8_t wire[]; /* u32 length, then the message */
-} svc_logent;
-
-static svc_logent *svc_logs_head, **svc_logs_tail = &svc_logs_head;
-static uint32_t svc_nlogs;
-static uint64_t svc_log_bytes;      /* message bytes counted against the budget */
-static uint64_t svc_log_wire_total; /* sum of the entries' wire sizes */
-static int svc_log_truncated;
-
-#define SVC_LOG_BYTES_LIMIT 10000u /* Agave LogCollector default */
+svc_logstate svc_logs;
+uint8_t svc_resp[SVC_RESP_CAP] __attribute__((aligned(8)));
 
 /* Appends the line a ++ b (built in place: no intermediate buffer). */
 static void svc_log_push(const char *a, size_t na, const char *b, size_t nb) {
   size_t len = na + nb;
-  svc_logent *e = svc_alloc(sizeof(svc_logent) + 4 + len);
-  if (!e) return;
-  svc_wr32(e->wire, (uint32_t)len);
-  svc_memcpy(e->wire + 4, a, na);
-  svc_memcpy(e->wire + 4 + na, b, nb);
-  *svc_logs_tail = e;
-  svc_logs_tail = &e->next;
-  svc_nlogs++;
-  svc_log_wire_total += 4 + len;
-  svc_host_log((const char *)e->wire + 4, len);
+  uint32_t at = svc_logs.wire;
+  if (len + 4 > SVC_LOG_BUF - at) return; /* unreachable: see SVC_LOG_BUF */
+  uint8_t *e = svc_resp + SVC_RESP_LOGS + at;
+  svc_wr32(e, (uint32_t)len);
+  svc_memcpy(e + 4, a, na);
+  if (nb) svc_memcpy(e + 4 + na, b, nb);
+  svc_logs.wire = at + 4 + (uint32_t)len;
+  svc_logs.n++;
+  svc_host_log((const char *)e + 4, len);
 }
 
 void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb) {
   (void)c;
-  uint64_t written = svc_log_bytes + na + nb;
+  uint64_t written = svc_logs.bytes + na + nb;
   if (written >= SVC_LOG_BYTES_LIMIT) {
-    if (!svc_log_truncated) {
-      svc_log_truncated = 1;
+    if (!svc_logs.truncated) {
+      svc_logs.truncated = 1;
       svc_log_push("Log truncated", 13, 0, 0);
     }
     return;
   }
-  svc_log_bytes = written;
+  svc_logs.bytes = written;
   svc_log_push(a, na, b, nb);
 }
 
-void svc_log(svc_ctx *c, const char *msg, size_t len) { svc_log2(c, msg, len, 0, 0); }
 
-uint32_t svc_log_count(void) { return svc_nlogs; }
-uint64_t svc_log_wire_size(void) { return svc_log_wire_total; }
-void *svc_log_first(void) { return svc_logs_head; }
-/* The entry's wire form (u32 length ++ message) and its size; returns the next entry. */
-void *svc_log_next(void *e, const uint8_t **wire, uint32_t *size) {
-  svc_logent *l = e;
-  *wire = l->wire;
-  *size = 4 + svc_rd32(l->wire);
-  return l->next;
-}
 /* Starts an empty log whose budget already holds the bytes of the lines the host logged
  * before the service ran ("Program <id> invoke [1]"), as one Agave collector would. */
 void svc_logs_reset(uint64_t host_bytes) {
-  svc_logs_head = 0;
-  svc_logs_tail = &svc_logs_head;
-  svc_nlogs = 0;
-  svc_log_bytes = host_bytes;
-  svc_log_wire_total = 0;
-  svc_log_truncated = 0;
+  svc_logs.n = 0;
+  svc_logs.wire = 0;
+  svc_logs.bytes = host_bytes;
+  svc_logs.truncated = 0;
 }
 
 /* ---------------------------------------------------------------- murmur3 (ebpf::hash_symbol_name) */

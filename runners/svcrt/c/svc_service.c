@@ -11,153 +11,161 @@ static int bad(svc_ctx *c, const char *why) {
   return -1;
 }
 
-static uint64_t pad8(uint64_t n) { return (8 - (n & 7)) & 7; }
-
 /* Fixed-size parts are bounds-checked once and read at fixed offsets: decoding is paid for
  * in PVM gas on every invocation. */
-#define REQ_HEADER 72u /* magic .. n_accounts */
 #define REQ_ACCOUNT 84u /* key, owner, lamports, rent_epoch, data length */
+
+/* The input region's bytes for a (non-duplicate) account of n data bytes: header, data,
+ * 10 KiB of realloc space, padding to 8, rent epoch. */
+static uint64_t in_account_size(uint64_t n) { return SVC_IN_DATA + ((n + MAX_PERMITTED_DATA_INCREASE + 7) & ~7ull) + 8; }
 
 /* The phases stay separate functions (noinline): `sbpf-pvm pvm profile` then names them, and
  * svc_run spills less; inlining them saves nothing measurable. */
 __attribute__((noinline)) static int decode_request(svc_ctx *c, const uint8_t *p, size_t len) {
   const uint8_t *end = p + len;
   svc_request *q = &c->req;
-  if (len < 4 || svc_rd32(p) != SVC_REQ_MAGIC) return bad(c, "bad magic");
-  if (len < REQ_HEADER) return bad(c, "truncated header");
-  q->flags = svc_rd32(p + 4);
-  q->compute_budget = svc_rd64(p + 8);
-  q->heap_size = svc_rd64(p + 16);
-  q->max_call_depth = svc_rd32(p + 24);
-  q->stack_frame_size = svc_rd32(p + 28);
-  q->min_version = p[32];
-  q->max_version = p[33];
-  q->log_bytes = (uint16_t)(p[34] | p[35] << 8);
-  q->program_id = p + 36;
-  q->n_accounts = svc_rd32(p + 68);
-  p += REQ_HEADER;
-  if (q->max_call_depth == 0 || q->max_call_depth > 1024) return bad(c, "max_call_depth out of range");
+  if (len < SVC_REQ_HEADER || svc_rd32(p) != SVC_REQ_MAGIC)
+    return bad(c, len < 4 || svc_rd32(p) != SVC_REQ_MAGIC ? "bad magic" : "truncated header");
+  /* svc_request starts with the wire header's layout: nine words (a memcpy call would be
+   * the SDK's bytewise one) */
+  for (unsigned k = 0; k < SVC_REQ_HEADER; k += 8) svc_wr64((uint8_t *)q + k, svc_rd64(p + k));
+  p += SVC_REQ_HEADER;
   /* m hidden from the optimizer: it would turn fs & (fs - 1) into a 25-instruction popcount */
   uint32_t fs = q->stack_frame_size, m = fs - 1;
   __asm__("" : "+r"(m));
-  if (fs == 0 || fs > (1u << 20) || (fs & m)) return bad(c, "stack_frame_size must be a power of two up to 1 MiB");
-  if (q->heap_size > (256u << 10)) return bad(c, "heap_size above 256 KiB");
-  if (q->n_accounts > SVC_MAX_ACCOUNTS) return bad(c, "too many accounts");
-  q->accounts = svc_alloc(sizeof(svc_account) * (q->n_accounts ? q->n_accounts : 1));
-  if (!q->accounts) return bad(c, "arena exhausted");
-  int mask_rent = (q->flags & SVC_FLAG_MASK_RENT_EPOCH) != 0;
+  uint32_t n = q->n_accounts;
+  /* the range checks in one branch (fewer blocks: gp080 prices each); the message of the
+   * first failing one after it */
+  if ((q->max_call_depth - 1 >= 1024) | (m >= (1u << 20)) | ((fs & m) != 0) | (q->heap_size > (256u << 10)) |
+      (n > SVC_MAX_ACCOUNTS)) {
+    if (q->max_call_depth - 1 >= 1024) return bad(c, "max_call_depth out of range");
+    if (m >= (1u << 20) || (fs & m)) return bad(c, "stack_frame_size must be a power of two up to 1 MiB");
+    if (q->heap_size > (256u << 10)) return bad(c, "heap_size above 256 KiB");
+    return bad(c, "too many accounts");
+  }
   uint64_t in = 8; /* the input region's layout, laid out while decoding: account count */
-  for (uint32_t i = 0; i < q->n_accounts; i++) {
-    svc_account *a = &q->accounts[i];
-    a->off = in;
-    in += 8; /* a duplicate is its marker and 7 bytes of padding */
-    if (end - p < 2) return bad(c, "truncated account");
-    a->dup_of = p[0];
-    uint8_t f = p[1];
-    p += 2;
-    if (f > 7) return bad(c, "unknown account flag bits");
-    a->signer = f & 1, a->writable = (f >> 1) & 1, a->executable = (f >> 2) & 1;
-    if (a->dup_of != 0xFF) {
-      if (a->dup_of >= i || q->accounts[a->dup_of].dup_of != 0xFF) return bad(c, "duplicate refers to a later or duplicate account");
-      continue;
+  if (n) {
+    svc_account *accs = svc_alloc(sizeof(svc_account) * n);
+    if (!accs) return bad(c, "arena exhausted");
+    q->accounts = accs;
+    for (uint32_t i = 0; i < n; i++) {
+      svc_account *a = &accs[i];
+      a->off = in;
+      if (end - p < 2) return bad(c, "truncated account");
+      uint8_t dup = p[0], f = p[1];
+      p += 2;
+      if (f > 7) return bad(c, "unknown account flag bits");
+      a->dup_of = dup, a->flags = f;
+      if (dup != 0xFF) {
+        if (dup >= i || accs[dup].dup_of != 0xFF) return bad(c, "duplicate refers to a later or duplicate account");
+        in += 8; /* a duplicate is its marker and 7 bytes of padding */
+        continue;
+      }
+      if ((size_t)(end - p) < REQ_ACCOUNT) return bad(c, "truncated account");
+      uint32_t dl = svc_rd32(p + 80);
+      a->rec = p;
+      p += REQ_ACCOUNT;
+      if (dl > (size_t)(end - p)) return bad(c, "truncated account");
+      a->data = p, a->data_len = dl;
+      p += dl;
+      if (dl > MAX_PERMITTED_DATA_LENGTH) return bad(c, "account data above 10 MiB");
+      in += in_account_size(dl);
     }
-    if ((size_t)(end - p) < REQ_ACCOUNT) return bad(c, "truncated account");
-    a->key = p;
-    a->owner = p + 32;
-    a->lamports = svc_rd64(p + 64);
-    a->rent_epoch = mask_rent ? ~0ull : svc_rd64(p + 72);
-    a->data_len = svc_rd32(p + 80);
-    p += REQ_ACCOUNT;
-    if (a->data_len > (size_t)(end - p)) return bad(c, "truncated account");
-    a->data = p;
-    p += a->data_len;
-    if (a->data_len > MAX_PERMITTED_DATA_LENGTH) return bad(c, "account data above 10 MiB");
-    in += SVC_IN_DATA - 8 + a->data_len + MAX_PERMITTED_DATA_INCREASE + pad8(a->data_len) + 8;
   }
   if (end - p < 4) return bad(c, "truncated instruction data");
-  q->ix_len = svc_rd32(p);
+  uint32_t ix = svc_rd32(p);
   p += 4;
-  if (q->ix_len > (size_t)(end - p) || (size_t)(end - p) - q->ix_len < 4) return bad(c, "truncated instruction data");
+  if (ix > (size_t)(end - p) || (size_t)(end - p) - ix < 4) return bad(c, "truncated instruction data");
+  q->ix_len = ix;
   q->ix_data = p;
-  p += q->ix_len;
-  q->input_size = in + 8 + q->ix_len + 32; /* instruction data length, data, program id */
-  q->n_sysvars = svc_rd32(p);
+  p += ix;
+  q->input_size = in + 8 + ix + 32; /* instruction data length, data, program id */
+  uint32_t mask = svc_rd32(p);
   p += 4;
-  if (q->n_sysvars > 64) return bad(c, "too many sysvars");
-  /* only framed here; sol_get_*_sysvar walks the records (rare, and 4 of them at most) */
+  if (mask > 15) return bad(c, "unknown sysvar kinds");
+  uint32_t sv = svc_sysvar_bytes(mask);
+  if ((size_t)(end - p) < sv + 4) return bad(c, "truncated sysvars or program");
+  q->sysvar_mask = mask;
   q->sysvars = p;
-  for (uint32_t i = 0; i < q->n_sysvars; i++) {
-    if (end - p < 8) return bad(c, "truncated sysvars or program");
-    uint32_t vlen = svc_rd32(p + 4);
-    p += 8;
-    if (vlen > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
-    p += vlen;
-  }
-  if (end - p < 4) return bad(c, "truncated sysvars or program");
-  q->elf_len = svc_rd32(p);
+  p += sv;
+  uint32_t el = svc_rd32(p);
   p += 4;
-  if (q->elf_len > (size_t)(end - p)) return bad(c, "truncated sysvars or program");
+  if (el != (size_t)(end - p)) return bad(c, el > (size_t)(end - p) ? "truncated sysvars or program" : "trailing bytes");
   q->elf = p;
-  if (p + q->elf_len != end) return bad(c, "trailing bytes");
+  q->elf_len = el;
   return 0;
 }
 
 /* ---------------------------------------------------------------- serialization */
 
-/* program-runtime serialization.rs serialize_parameters_aligned, into the layout decoding
- * computed (svc_account.off, svc_request.input_size). The region comes zeroed from the
- * arena: padding and the realloc space are not written. */
-__attribute__((noinline)) static int serialize_input(svc_ctx *c) {
-  svc_request *q = &c->req;
-  uint64_t size = q->input_size;
-  uint8_t *m = svc_alloc(size);
-  if (!m) {
-    svc_fail(c, "ServiceArenaExhausted", "input region");
-    c->status = SVC_FAULT;
-    return -1;
-  }
-  svc_wr64(m, q->n_accounts);
-  for (uint32_t i = 0; i < q->n_accounts; i++) {
-    svc_account *a = &q->accounts[i];
-    uint8_t *r = m + a->off;
-    if (a->dup_of != 0xFF) {
-      r[0] = a->dup_of;
-      continue;
-    }
-    r[0] = 0xFF, r[1] = a->signer, r[2] = a->writable, r[3] = a->executable;
-    svc_copy32(r + SVC_IN_KEY, a->key);
-    svc_copy32(r + SVC_IN_OWNER, a->owner);
-    svc_wr64(r + SVC_IN_LAMPORTS, a->lamports);
-    svc_wr64(r + SVC_IN_DATA_LEN, a->data_len);
-    if (a->data_len) svc_memcpy(r + SVC_IN_DATA, a->data, a->data_len);
-    svc_wr64(r + SVC_IN_DATA + a->data_len + MAX_PERMITTED_DATA_INCREASE + pad8(a->data_len), a->rent_epoch);
-  }
-  uint8_t *t = m + size - 32 - q->ix_len - 8;
-  svc_wr64(t, q->ix_len);
-  if (q->ix_len) svc_memcpy(t + 8, q->ix_data, q->ix_len);
-  svc_copy32(t + 8 + q->ix_len, q->program_id);
-  c->input = m;
-  c->input_len = size;
-  c->regions[4] = (svc_region){m, MM_INPUT_START, size, 1, 63};
-  return 0;
+static int fault(svc_ctx *c, const char *what) {
+  svc_fail(c, "ServiceArenaExhausted", what);
+  c->status = SVC_FAULT;
+  return -1;
 }
 
-int svc_stack_gapped(const svc_ctx *c) { return c->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS); }
+static uint64_t up16(uint64_t n) { return (n + 15) & ~15ull; }
 
-__attribute__((noinline)) static int setup_stack_heap(svc_ctx *c) {
+/* The input region's first 4 bytes of a non-duplicate account (dup marker 0xFF, signer,
+ * writable, executable), by the request's flag byte. */
+static const uint32_t acc_head[8] = {
+    0x000000FF, 0x000001FF, 0x000100FF, 0x000101FF, 0x010000FF, 0x010001FF, 0x010100FF, 0x010101FF,
+};
+
+/* The stack, heap and input regions (one arena allocation; the arena is zero, so only what
+ * is not zero is written) and the input: program-runtime serialization.rs
+ * serialize_parameters_aligned, into the layout decoding computed (svc_account.off,
+ * svc_request.input_size); padding and the realloc space are not written. */
+__attribute__((noinline)) static int serialize_input(svc_ctx *c) {
   svc_request *q = &c->req;
-  uint64_t stack_len = (uint64_t)q->stack_frame_size * q->max_call_depth;
-  uint8_t *stack = svc_alloc(stack_len);
-  uint8_t *heap = svc_alloc(q->heap_size ? q->heap_size : 1);
-  if (!stack || !heap) {
-    svc_fail(c, "ServiceArenaExhausted", "stack or heap");
-    c->status = SVC_FAULT;
-    return -1;
+  uint64_t stack_len = (uint64_t)q->stack_frame_size * q->max_call_depth, heap_len = q->heap_size;
+  uint64_t size = q->input_size, sh = up16(stack_len) + up16(heap_len);
+  size_t start = up16(svc_arena_used);
+  if (sh + size > SVC_ARENA_SIZE - start) return fault(c, sh > SVC_ARENA_SIZE - start ? "stack or heap" : "input region");
+  svc_arena_used = start + sh + size;
+  uint8_t *stack = svc_arena + start, *heap = stack + up16(stack_len), *m = heap + up16(heap_len);
+  /* vm_addr, writable and gap_shift 63 are preset (the_ctx's initializer) */
+  c->regions[2].host = stack, c->regions[2].len = stack_len;
+  if (svc_stack_gapped(c)) c->regions[2].gap_shift = (uint8_t)__builtin_ctz(q->stack_frame_size);
+  c->regions[3].host = heap, c->regions[3].len = heap_len;
+  c->regions[4].host = m, c->regions[4].len = size;
+  /* Agave charges the heap above the first 32 KiB before the program starts (nothing for
+   * the default 32 KiB) */
+  uint64_t pages = (heap_len + 32767) >> 15;
+  if (pages > 1 && svc_consume(c, (pages - 1) * CU_HEAP_COST)) return -1;
+
+  uint32_t ix = q->ix_len;
+  uint8_t *t = m + size - 32 - ix - 8;
+  svc_wr64(t, ix);
+  if (ix > 32) {
+    svc_memcpy(t + 8, q->ix_data, ix);
+  } else {
+    /* whole words: the last one may run up to 7 bytes into the program id, written next,
+     * and read up to 7 bytes past the data, into the request's sysvar count and ELF
+     * length (8 bytes that always follow it) */
+    for (uint32_t k = 0; k < ix; k += 8) svc_wr64(t + 8 + k, svc_rd64(q->ix_data + k));
   }
-  uint8_t shift = 63;
-  if (svc_stack_gapped(c)) shift = (uint8_t)__builtin_ctz(q->stack_frame_size);
-  c->regions[2] = (svc_region){stack, MM_STACK_START, stack_len, 1, shift};
-  c->regions[3] = (svc_region){heap, MM_HEAP_START, q->heap_size, 1, 63};
+  svc_copy32(t + 8 + ix, q->program_id);
+  uint32_t n = q->n_accounts;
+  svc_wr64(m, n);
+  if (n) {
+    int mask_rent = (q->flags & SVC_FLAG_MASK_RENT_EPOCH) != 0;
+    for (svc_account *a = q->accounts, *e = a + n; a < e; a++) {
+      uint8_t *r = m + a->off;
+      if (a->dup_of != 0xFF) {
+        r[0] = a->dup_of;
+        continue;
+      }
+      const uint8_t *s = a->rec;
+      uint64_t dl = a->data_len;
+      svc_wr32(r, acc_head[a->flags]);
+      /* key, owner, lamports: 72 bytes in the same order */
+      for (int k = 0; k < 72; k += 8) svc_wr64(r + SVC_IN_KEY + k, svc_rd64(s + k));
+      svc_wr64(r + SVC_IN_DATA_LEN, dl);
+      if (dl) svc_memcpy(r + SVC_IN_DATA, a->data, dl);
+      svc_wr64(r + in_account_size(dl) - 8, mask_rent ? ~0ull : svc_rd64(s + SVC_REC_RENT_EPOCH));
+    }
+  }
   return 0;
 }
 
@@ -186,58 +194,62 @@ static int is_zeroed(const uint8_t *p, uint64_t n) {
   return 1;
 }
 
+/* Runs only when there are accounts (with none there is nothing to diff and the balances
+ * agree). */
 __attribute__((noinline)) static int deserialize_diff(svc_ctx *c) {
   svc_request *q = &c->req;
-  changes = svc_alloc(sizeof(svc_change) * (q->n_accounts ? q->n_accounts : 1));
-  n_changes = 0;
-  if (!changes) {
-    svc_fail(c, "ServiceArenaExhausted", "diff");
-    c->status = SVC_FAULT;
-    return -1;
-  }
+  uint32_t n = q->n_accounts;
+  svc_change *chs = svc_alloc(sizeof(svc_change) * n);
+  if (!chs) return fault(c, "diff");
+  changes = chs;
+  uint32_t nc = 0;
   int64_t resize_delta = 0;
   uint64_t pre_hi = 0, pre_lo = 0, post_hi = 0, post_lo = 0;
-  for (uint32_t i = 0; i < q->n_accounts; i++) {
+  for (uint32_t i = 0; i < n; i++) {
     svc_account *a = &q->accounts[i];
     if (a->dup_of != 0xFF) continue;
-    int owned = svc_eq32(a->owner, q->program_id);
-    const uint8_t *r = c->input + a->off;
-    const uint8_t *owner = r + SVC_IN_OWNER;
-    uint64_t lamports = svc_rd64(r + SVC_IN_LAMPORTS);
-    svc_change ch = {i, 0, a->lamports, a->owner, a->data, a->data_len};
-    if (lamports != a->lamports) {
-      if (!owned && lamports < a->lamports) return svc_fail(c, "ExternalAccountLamportSpend", 0);
-      if (!a->writable) return svc_fail(c, "ReadonlyLamportChange", 0);
+    const uint8_t *s = a->rec, *pre_owner = s + SVC_REC_OWNER;
+    uint64_t pre_lamports = svc_rd64(s + SVC_REC_LAMPORTS), pre_len = a->data_len;
+    const uint8_t *r = c->regions[4].host + a->off;
+    const uint8_t *owner = r + SVC_IN_OWNER, *data = r + SVC_IN_DATA;
+    uint64_t lamports = svc_rd64(r + SVC_IN_LAMPORTS), post_len = svc_rd64(r + SVC_IN_DATA_LEN);
+    int same = post_len == pre_len && (post_len == 0 || svc_memcmp(data, a->data, post_len) == 0);
+    /* Unchanged: no rule below can fail, resize_delta stays, and the account adds the same
+     * lamports to both balances (exact 128-bit sums), so it is skipped. */
+    if (same && lamports == pre_lamports && svc_eq32(owner, pre_owner)) continue;
+    int owned = svc_eq32(pre_owner, q->program_id), writable = svc_acc_writable(a);
+    svc_change ch = {i, 0, pre_lamports, pre_owner, a->data, pre_len};
+    if (lamports != pre_lamports) {
+      if (!owned && lamports < pre_lamports) return svc_fail(c, "ExternalAccountLamportSpend", 0);
+      if (!writable) return svc_fail(c, "ReadonlyLamportChange", 0);
       ch.lamports = lamports;
       ch.mask |= 1;
     }
-    uint64_t post_len = svc_rd64(r + SVC_IN_DATA_LEN);
-    if ((post_len > a->data_len && post_len - a->data_len > MAX_PERMITTED_DATA_INCREASE) || post_len > MAX_PERMITTED_DATA_LENGTH)
+    if ((post_len > pre_len && post_len - pre_len > MAX_PERMITTED_DATA_INCREASE) || post_len > MAX_PERMITTED_DATA_LENGTH)
       return svc_fail(c, "InvalidRealloc", "account data grew beyond the realloc limit");
-    const uint8_t *data = r + SVC_IN_DATA;
-    int same = post_len == a->data_len && (post_len == 0 || svc_memcmp(data, a->data, post_len) == 0);
     const char *err = 0;
-    if (post_len != a->data_len && !owned) err = "AccountDataSizeChanged";
-    else if (resize_delta + (int64_t)post_len - (int64_t)a->data_len > (int64_t)MAX_ALLOCATIONS_PER_TX) err = "MaxAccountsDataAllocationsExceeded";
-    else if (!a->writable) err = "ReadonlyDataModified";
+    if (post_len != pre_len && !owned) err = "AccountDataSizeChanged";
+    else if (resize_delta + (int64_t)post_len - (int64_t)pre_len > (int64_t)MAX_ALLOCATIONS_PER_TX) err = "MaxAccountsDataAllocationsExceeded";
+    else if (!writable) err = "ReadonlyDataModified";
     else if (!owned) err = "ExternalAccountDataModified";
     if (err) {
       if (!same) return svc_fail(c, err, 0);
     } else {
-      resize_delta += (int64_t)post_len - (int64_t)a->data_len;
+      resize_delta += (int64_t)post_len - (int64_t)pre_len;
       if (!same) ch.data = data, ch.data_len = post_len, ch.mask |= 2;
     }
-    if (!svc_eq32(owner, a->owner)) {
-      if (!owned || !a->writable || !is_zeroed(ch.data, ch.data_len)) return svc_fail(c, "ModifiedProgramId", 0);
+    if (!svc_eq32(owner, pre_owner)) {
+      if (!owned || !writable || !is_zeroed(ch.data, ch.data_len)) return svc_fail(c, "ModifiedProgramId", 0);
       ch.owner = owner;
       ch.mask |= 4;
     }
-    uint64_t lo = pre_lo + a->lamports;
+    uint64_t lo = pre_lo + pre_lamports;
     pre_hi += lo < pre_lo, pre_lo = lo;
     lo = post_lo + ch.lamports;
     post_hi += lo < post_lo, post_lo = lo;
-    if (ch.mask) changes[n_changes++] = ch;
+    if (ch.mask) chs[nc++] = ch;
   }
+  n_changes = nc;
   if (pre_hi != post_hi || pre_lo != post_lo) {
     n_changes = 0;
     svc_fail(c, "UnbalancedInstruction", 0);
@@ -254,132 +266,158 @@ static size_t str_len(const char *s, int ok) {
   return n > 0xFFFF ? 0xFFFF : n;
 }
 
-/* The exact size of the response encode writes. */
-static size_t response_size(svc_ctx *c, int with_state) {
-  int ok = c->status == SVC_OK;
-  size_t n = 4 + 1 + 1 + 2 + str_len(c->err_kind, ok) + 2 + str_len(c->err_detail, ok) + 8 * 3 + 8 * 5 + 1;
-  if (c->has_return_data) n += 32 + 4 + c->return_len;
-  n += 4;
-  if (with_state)
-    for (uint32_t i = 0; i < n_changes; i++) n += 4 + 1 + 8 + 32 + (changes[i].mask & 2 ? 4 + changes[i].data_len : 0);
-  return n + 4 + svc_log_wire_size();
-}
-
-static uint8_t *put(uint8_t *p, const void *s, size_t n) {
-  svc_memcpy(p, s, n);
-  return p + n;
-}
-static uint8_t *put_str16(uint8_t *p, const char *s, size_t n) {
-  p[0] = (uint8_t)n, p[1] = (uint8_t)(n >> 8);
-  return n ? put(p + 2, s, n) : p + 2;
-}
-
-/* Writes the response into out, which holds response_size(c, with_state) bytes; returns
- * the end. One pass: the size is known before, so no field is bounds-checked. */
-static uint8_t *encode(svc_ctx *c, uint8_t *p, int with_state) {
-  int ok = c->status == SVC_OK;
-  svc_wr32(p, SVC_RESP_MAGIC);
-  p[4] = (uint8_t)c->status;
-  p[5] = (uint8_t)c->origin;
-  p = put_str16(p + 6, c->err_kind, str_len(c->err_kind, ok));
-  p = put_str16(p, c->err_detail, str_len(c->err_detail, ok));
-  svc_wr64(p, c->exit_code);
-  svc_wr64(p + 8, c->req.compute_budget - c->remaining);
-  svc_wr64(p + 16, c->insn_count);
-  p += 24;
-  for (int i = 0; i < 5; i++, p += 8) svc_wr64(p, c->gas_marks[i]);
+/* Writes what follows the logs (error strings, return data, changes) at p, which holds
+ * its exact size; returns the end. kn, dn: the error strings' lengths; nch: the changes
+ * reported. */
+static uint8_t *encode_tail(svc_ctx *c, uint8_t *p, size_t kn, size_t dn, uint32_t nch) {
+  p[0] = (uint8_t)kn, p[1] = (uint8_t)(kn >> 8);
+  p += 2;
+  if (kn) svc_memcpy(p, c->err_kind, kn);
+  p += kn;
+  p[0] = (uint8_t)dn, p[1] = (uint8_t)(dn >> 8);
+  p += 2;
+  if (dn) svc_memcpy(p, c->err_detail, dn);
+  p += dn;
   /* return data is reported whether or not the program succeeded, as Agave does */
-  *p++ = c->has_return_data;
   if (c->has_return_data) {
+    uint32_t n = c->return_len;
     svc_copy32(p, c->return_program_id);
-    p += 32;
-    svc_wr32(p, c->return_len);
-    p = put(p + 4, c->return_data, c->return_len);
+    svc_wr32(p + 32, n);
+    p += 36;
+    if (n) svc_memcpy(p, c->return_data, n);
+    p += n;
   }
-  uint32_t nch = with_state ? n_changes : 0;
   svc_wr32(p, nch);
   p += 4;
-  for (uint32_t i = 0; i < nch; i++) {
-    svc_change *ch = &changes[i];
+  for (svc_change *ch = changes, *e = ch + nch; ch < e; ch++) {
     svc_wr32(p, ch->index);
     p[4] = ch->mask;
     svc_wr64(p + 5, ch->lamports);
     svc_copy32(p + 13, ch->owner);
     p += 45;
     if (ch->mask & 2) {
-      svc_wr32(p, (uint32_t)ch->data_len);
-      p = put(p + 4, ch->data, ch->data_len);
+      uint32_t n = (uint32_t)ch->data_len;
+      svc_wr32(p, n);
+      p += 4;
+      if (n) svc_memcpy(p, ch->data, n);
+      p += n;
     }
-  }
-  svc_wr32(p, svc_log_count());
-  p += 4;
-  const uint8_t *wire;
-  uint32_t size;
-  for (void *e = svc_log_first(); e;) {
-    e = svc_log_next(e, &wire, &size);
-    p = put(p, wire, size);
   }
   return p;
 }
 
-static svc_ctx the_ctx;
+/* Completes the response: the header (the gas marks are already there), then what follows
+ * the logs, in svc_resp when it fits, else in an arena copy; when not even that fits, the
+ * verdict alone (no state, no logs). */
+__attribute__((noinline)) static svc_out respond(svc_ctx *c, int ok) {
+  uint32_t nch = ok ? n_changes : 0;
+  if (c->status == SVC_OK && nch == 0) {
+    /* the common answer: no error strings, no changes; the rest (at most 1,068 bytes) fits
+     * in svc_resp after the logs */
+    uint8_t *p = svc_resp + SVC_RESP_LOGS + svc_logs.wire;
+    svc_wr64(svc_resp, SVC_RESP_MAGIC | (uint64_t)(uint8_t)c->origin << 40 | (uint64_t)c->has_return_data << 48);
+    svc_wr64(svc_resp + 8, c->exit_code);
+    svc_wr64(svc_resp + 16, c->req.compute_budget - c->remaining);
+    svc_wr64(svc_resp + 24, c->insn_count);
+    svc_wr32(svc_resp + SVC_RESP_LOGS - 4, svc_logs.n);
+    svc_wr32(p, 0); /* empty error kind and detail */
+    p += 4;
+    if (c->has_return_data) {
+      uint32_t n = c->return_len;
+      svc_copy32(p, c->return_program_id);
+      svc_wr32(p + 32, n);
+      p += 36;
+      /* whole words, no call: svc_resp has room for the last one's overrun (after the
+       * answer's end, or under the change count written next), and the over-read stays in
+       * the context (return_len and status follow return_data) */
+      for (uint32_t k = 0; k < n; k += 8) svc_wr64(p + k, svc_rd64(c->return_data + k));
+      p += n;
+    }
+    svc_wr32(p, 0);
+    return (svc_out){svc_resp, (size_t)(p + 4 - svc_resp)};
+  }
+  int st_ok = c->status == SVC_OK;
+  size_t kn = str_len(c->err_kind, st_ok), dn = str_len(c->err_detail, st_ok);
+  size_t tail = 2 + kn + 2 + dn + 4;
+  if (c->has_return_data) tail += 32 + 4 + c->return_len;
+  for (uint32_t i = 0; i < nch; i++) tail += 45 + (changes[i].mask & 2 ? 4 + changes[i].data_len : 0);
+  uint8_t *out = svc_resp;
+  size_t head = SVC_RESP_LOGS + svc_logs.wire;
+  if (tail > SVC_RESP_CAP - head) {
+    out = svc_alloc(head + tail);
+    if (!out) {
+      svc_logs_reset(0);
+      c->status = SVC_FAULT;
+      c->err_kind = "ServiceArenaExhausted";
+      c->err_detail[0] = 0;
+      c->has_return_data = 0;
+      out = svc_resp, head = SVC_RESP_LOGS, kn = str_len(c->err_kind, 0), dn = 0, nch = 0;
+    } else {
+      svc_memcpy(out + SVC_RESP_GAS, svc_resp + SVC_RESP_GAS, head - SVC_RESP_GAS);
+    }
+  }
+  svc_wr64(out, SVC_RESP_MAGIC | (uint64_t)(uint8_t)c->status << 32 | (uint64_t)(uint8_t)c->origin << 40 |
+                    (uint64_t)c->has_return_data << 48);
+  svc_wr64(out + 8, c->exit_code);
+  svc_wr64(out + 16, c->req.compute_budget - c->remaining);
+  svc_wr64(out + 24, c->insn_count);
+  svc_wr32(out + SVC_RESP_LOGS - 4, svc_logs.n);
+  return (svc_out){out, (size_t)(encode_tail(c, out + head, kn, dn, nch) - out)};
+}
 
-const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
+/* The regions' constant fields are data, not code: a PVM instance starts with them. */
+#define SVC_CTX_INIT                                                                                                  \
+  {                                                                                                                 \
+    .regions = {                                                                                                    \
+        [0] = {0, 0, 0, 0, 63}, [1] = {0, 0, 0, 0, 63}, [2] = {0, MM_STACK_START, 0, 1, 63},                          \
+        [3] = {0, MM_HEAP_START, 0, 1, 63}, [4] = {0, MM_INPUT_START, 0, 1, 63},                                      \
+    }                                                                                                               \
+  }
+static svc_ctx the_ctx = SVC_CTX_INIT;
+static const svc_ctx ctx_init = SVC_CTX_INIT;
+
+svc_out svc_serve(const uint8_t *buf, size_t len) {
   svc_ctx *c = &the_ctx;
   /* A PVM invocation starts from zeroed memory; only a host process that serves several
    * requests needs the context cleared again. */
   static int used;
-  if (used) svc_memset(c, 0, sizeof *c);
+  if (used) *c = ctx_init, changes = 0, n_changes = 0, svc_logs_reset(0);
   used = 1;
-  changes = 0;
-  n_changes = 0;
-  c->gas_marks[0] = svc_host_gas();
+  svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 0, svc_host_gas());
   int ok = decode_request(c, buf, len) == 0;
-  /* The host logs "Program <id> invoke [1]" itself; the budget starts with its bytes. */
-  svc_logs_reset(ok ? c->req.log_bytes : 0);
   if (ok) {
+    /* The host logs "Program <id> invoke [1]" itself; the budget starts with its bytes. */
+    svc_logs.bytes = c->req.log_bytes;
     c->remaining = c->req.compute_budget;
     ok = svc_engine_load(c, c->req.elf, c->req.elf_len) == 0;
     if (!ok) c->origin = SVC_ORIGIN_LOAD;
   }
-  c->gas_marks[1] = svc_host_gas();
+  svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 1, svc_host_gas());
   if (ok) {
-    /* Agave charges the heap above the first 32 KiB before the program starts. */
-    uint64_t pages = (c->req.heap_size + 32767) / 32768;
-    uint64_t heap_cost = pages ? (pages - 1) * CU_HEAP_COST : 0;
-    ok = setup_stack_heap(c) == 0 && serialize_input(c) == 0 && svc_consume(c, heap_cost) == 0;
+    ok = serialize_input(c) == 0;
     if (!ok) c->origin = SVC_ORIGIN_SETUP;
   }
-  c->gas_marks[2] = svc_host_gas();
+  svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 2, svc_host_gas());
   if (ok) {
     c->origin = SVC_ORIGIN_VM; /* the engine sets SVC_ORIGIN_SYSCALL for syscall failures */
     ok = svc_engine_execute(c) == 0;
     if (ok) c->origin = SVC_ORIGIN_NONE;
   }
-  c->gas_marks[3] = svc_host_gas();
+  svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 3, svc_host_gas());
   /* Agave deserializes only after a program that returned SUCCESS (0). */
-  if (ok && c->exit_code == 0) {
+  if (ok && c->exit_code == 0 && c->req.n_accounts) {
     ok = deserialize_diff(c) == 0;
     if (!ok && c->origin == SVC_ORIGIN_NONE) c->origin = SVC_ORIGIN_DESERIALIZE;
   }
-  c->gas_marks[4] = svc_host_gas();
+  svc_wr64(svc_resp + SVC_RESP_GAS + 8 * 4, svc_host_gas());
   if (ok) c->status = SVC_OK;
+  return respond(c, ok);
+}
 
-  size_t need = response_size(c, ok);
-  uint8_t *out = svc_alloc(need);
-  if (!out) {
-    /* Not even room for the answer: drop the state and logs, keep the verdict. */
-    svc_logs_reset(0);
-    c->status = SVC_FAULT;
-    c->err_kind = "ServiceArenaExhausted";
-    c->err_detail[0] = 0;
-    c->has_return_data = 0;
-    static uint8_t small[256];
-    *out_len = (size_t)(encode(c, small, 0) - small);
-    return small;
-  }
-  *out_len = (size_t)(encode(c, out, ok) - out);
-  return out;
+const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len) {
+  svc_out o = svc_serve(buf, len);
+  *out_len = o.len;
+  return o.p;
 }
 
 const svc_ctx *svc_last_ctx(void) { return &the_ctx; }

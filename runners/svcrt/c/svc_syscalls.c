@@ -103,8 +103,7 @@ static void sb_cstr(sb *b, const char *s) { sb_str(b, s, svc_strlen(s)); }
 #define sb_lit(b, s) sb_str(b, s, sizeof(s) - 1)
 /* "0x" and the digits without leading zeros (Rust's {:#x}) at p; returns the end. */
 static char *fmt_hex(char *p, uint64_t v) {
-  int n = 1;
-  for (uint64_t x = v >> 4; x; x >>= 4) n++;
+  int n = (67 - __builtin_clzll(v | 1)) >> 2; /* hex digits: one Zbb clz, no loop */
   p[0] = '0', p[1] = 'x';
   for (int i = n + 1; i > 1; i--, v >>= 4) p[i] = "0123456789abcdef"[v & 15];
   return p + 2 + n;
@@ -483,15 +482,9 @@ static int sys_try_find_program_address(svc_ctx *c, const uint64_t *a, uint64_t 
 /* ---------------------------------------------------------------- sysvars, return data, misc */
 
 static int get_sysvar(svc_ctx *c, uint32_t kind, uint64_t size, uint64_t addr, uint64_t *r0) {
-  /* the last record of this kind wins; decoding checked the framing */
-  const uint8_t *value = 0, *p = c->req.sysvars;
-  uint32_t len = 0;
-  for (uint32_t i = 0; i < c->req.n_sysvars; i++) {
-    uint32_t n = svc_rd32(p + 4);
-    if (svc_rd32(p) == kind) value = p + 8, len = n;
-    p += 8 + n;
-  }
-  if (!value || len != size) return svc_fail(c, "UnsupportedSysvar", "sysvar not provided");
+  uint32_t mask = c->req.sysvar_mask;
+  if (!(mask >> kind & 1)) return svc_fail(c, "UnsupportedSysvar", "sysvar not provided");
+  const uint8_t *value = c->req.sysvars + svc_sysvar_bytes(mask & ((1u << kind) - 1));
   if (svc_consume(c, CU_SYSVAR_BASE + size)) return -1;
   uint8_t *out = tr_type(c, SVC_STORE, addr, size, 8);
   if (!out) return -1;
@@ -531,9 +524,9 @@ static int sys_set_return_data(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   }
   uint8_t *s = a[1] ? tr_slice(c, SVC_LOAD, a[0], a[1], 1, 1) : empty_slice;
   if (!s) return -1;
-  svc_memcpy(c->return_data, s, a[1]);
+  if (a[1]) svc_memcpy(c->return_data, s, a[1]);
   c->return_len = (uint32_t)a[1];
-  svc_memcpy(c->return_program_id, c->req.program_id, 32);
+  svc_copy32(c->return_program_id, c->req.program_id);
   c->has_return_data = 1;
   *r0 = 0;
   return 0;
@@ -699,9 +692,10 @@ int svc_syscall_lookup(uint32_t key) {
 }
 
 int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
-  int rc = table[idx].fn(c, args, r0);
-  if (rc && table[idx].fn == sys_unsupported) svc_fail(c, "UnsupportedSyscall", table[idx].name);
-  return rc;
+  svc_fn fn = table[idx].fn;
+  /* an unsupported one fails naming itself; every other is a tail call */
+  if (fn == sys_unsupported) return svc_fail(c, "UnsupportedSyscall", table[idx].name);
+  return fn(c, args, r0);
 }
 
 const char *svc_syscall_name(int idx) { return table[idx].name; }

@@ -8,11 +8,11 @@
  * computes the state diff and answers with one response.
  *
  * ---------------------------------------------------------------------------------------
- * WIRE FORMAT (version 1). All integers little-endian. "bytes" = u32 length ++ raw bytes.
+ * WIRE FORMAT (request version 1, response version 2). All integers little-endian. "bytes" = u32 length ++ raw bytes.
  * The Go side is runners/svcrt/wire.go; both sides must change together.
  *
  * Request:
- *   magic        4  "SVQ1"
+ *   magic        4  "SVQ2"
  *   flags        u32  bit0 mask rent_epoch to u64::MAX in the input region
  *                     bit1 stack frame gaps enabled (Config.enable_stack_frame_gaps)
  *                     bit2 check_aligned (bpf_loader / upgradeable: 1; deprecated loader: 0)
@@ -33,35 +33,39 @@
  *     -- only when dup_of == 0xFF:
  *     key 32, owner 32, lamports u64, rent_epoch u64, data bytes
  *   instruction_data bytes
- *   n_sysvars     u32
- *   sysvar[i]:    kind u32 (0 clock, 1 rent, 2 epoch schedule, 3 last restart slot), value bytes (the repr(C)
- *                 struct the sol_get_*_sysvar syscall copies out, padding zeroed)
+ *   sysvar_mask   u32   bit k set: sysvar kind k is present (0 clock, 1 rent, 2 epoch schedule,
+ *                       3 last restart slot; no other bits)
+ *   sysvar values the present ones in kind order, each its fixed size (40, 24, 40, 8 bytes:
+ *                 the repr(C) struct the sol_get_*_sysvar syscall copies out, padding
+ *                 zeroed): found by adding sizes, with no records to walk
  *   program_elf   bytes
  *
- * Response:
- *   magic        4  "SVR1"
+ * Response (version 2): a fixed header, then the logs (they are written there while the
+ * service runs, so answering copies none of them), then the variable parts.
+ *   magic        4  "SVR2"
  *   status       u8   0 success, 1 program failure (error kind set), 2 bad request
  *                     (the payload did not decode; error kind "MalformedRequest"), 3 service
  *                     fault (arena exhausted etc.; kind names it)
  *   origin       u8   where a failure arose: 0 none, 1 load+verify, 2 VM setup, 3 the VM
  *                     itself (Agave burns the remaining budget), 4 a syscall, 5 deserialization,
  *                     6 the lamport balance check (after "success")
- *   error_kind   u16 length ++ ASCII (Agave/sbpf variant name; empty on success)
- *   error_detail u16 length ++ UTF-8 (human context, never compared)
- *   exit_code    u64  r0 (0 unless the program returned)
+ *   has_return_data u8, reserved u8 (0)
+ *   exit_code u64  r0 (0 unless the program returned)
  *   compute_units u64 consumed from the budget (heap cost + instructions + syscalls)
  *   insn_count   u64  sBPF instructions executed
  *   gas marks    5 × u64: PVM gas left at start, after load+verify, after serialization,
  *                after execution, after deserialization+diff (0 when not on a PVM)
- *   return_data: has u8; when 1: program_id 32, data bytes
- *   n_changed    u32
- *   changed[i]:  index u32 (instruction account index of the first occurrence)
- *                mask u8 (bit0 lamports, bit1 data, bit2 owner)
- *                lamports u64 (new), owner 32 (new), data bytes (new, only when bit1)
  *   n_logs       u32 (logs also go out through the JIP-1 log host call as they happen)
  *   log[i]:      bytes — the lines logged while the service ran; the host puts its
  *                "Program <id> invoke [1]" before them and appends the consumed/return/
  *                success/failed lines, all under one 10,000-byte budget
+ *   error_kind   u16 length ++ ASCII (Agave/sbpf variant name; empty on success)
+ *   error_detail u16 length ++ UTF-8 (human context, never compared)
+ *   return_data: when has_return_data: program_id 32, data bytes
+ *   n_changed    u32
+ *   changed[i]:  index u32 (instruction account index of the first occurrence)
+ *                mask u8 (bit0 lamports, bit1 data, bit2 owner)
+ *                lamports u64 (new), owner 32 (new), data bytes (new, only when bit1)
  * ---------------------------------------------------------------------------------------
  */
 #ifndef SVCRT_H
@@ -83,8 +87,8 @@
 #endif
 
 
-#define SVC_REQ_MAGIC 0x31515653u /* "SVQ1" */
-#define SVC_RESP_MAGIC 0x31525653u /* "SVR1" */
+#define SVC_REQ_MAGIC 0x32515653u /* "SVQ2" */
+#define SVC_RESP_MAGIC 0x32525653u /* "SVR2" */
 
 #define SVC_FLAG_MASK_RENT_EPOCH 1u
 #define SVC_FLAG_STACK_GAPS 2u
@@ -109,6 +113,12 @@ enum svc_origin { SVC_ORIGIN_NONE = 0, SVC_ORIGIN_LOAD, SVC_ORIGIN_SETUP, SVC_OR
 #define SVC_MAX_ACCOUNTS 255u
 
 enum svc_sysvar_kind { SVC_SYSVAR_CLOCK = 0, SVC_SYSVAR_RENT = 1, SVC_SYSVAR_EPOCH_SCHEDULE = 2, SVC_SYSVAR_LAST_RESTART_SLOT = 3 };
+/* The bytes of the values of the sysvar kinds in a mask (sizes 40, 24, 40, 8): the size of
+ * the request's sysvar section, and (masked to the kinds below k) the offset of kind k. */
+static inline uint32_t svc_sysvar_bytes(uint32_t mask) {
+  if (mask == 15) return 112; /* all four: what the host sends (no load, which gp080 prices high) */
+  return (mask & 1) * 40 + (mask >> 1 & 1) * 24 + (mask >> 2 & 1) * 40 + (mask >> 3 & 1) * 8;
+}
 
 /* Agave compute costs (program-runtime execution budget defaults). */
 #define CU_SYSCALL_BASE 100u
@@ -128,16 +138,23 @@ enum svc_sysvar_kind { SVC_SYSVAR_CLOCK = 0, SVC_SYSVAR_RENT = 1, SVC_SYSVAR_EPO
 enum sbpf_version { SBPF_V0 = 0, SBPF_V1, SBPF_V2, SBPF_V3, SBPF_V4, SBPF_RESERVED };
 
 typedef struct svc_account {
-  uint8_t dup_of;  /* 0xFF or index of the first occurrence */
-  uint8_t signer, writable, executable;
-  const uint8_t *key, *owner; /* 32 bytes each, inside the request */
-  uint64_t lamports, rent_epoch; /* rent_epoch as serialized (masked when the flag says so) */
-  const uint8_t *data;
-  uint32_t data_len;
+  /* key 32, owner 32, lamports u64, rent_epoch u64: the account's record in the request,
+   * read where it lies (NULL for a duplicate) */
+  const uint8_t *rec;
+  const uint8_t *data; /* data_len bytes, inside the request */
   /* set by decoding: where the account's record starts in the input region (its fields
    * follow at the SVC_IN_* offsets) */
   uint64_t off;
+  uint32_t data_len;
+  uint8_t dup_of; /* 0xFF or index of the first occurrence */
+  uint8_t flags;  /* bit0 signer, bit1 writable, bit2 executable (the request's byte) */
 } svc_account;
+
+#define SVC_REC_KEY 0u
+#define SVC_REC_OWNER 32u
+#define SVC_REC_LAMPORTS 64u
+#define SVC_REC_RENT_EPOCH 72u
+static inline int svc_acc_writable(const svc_account *a) { return (a->flags >> 1) & 1; }
 
 /* Offsets of an account's fields from the start of its record in the input region
  * (serialization.rs serialize_parameters_aligned): dup marker, signer, writable,
@@ -149,23 +166,29 @@ typedef struct svc_account {
 #define SVC_IN_DATA_LEN 80u
 #define SVC_IN_DATA 88u
 
+/* The request's fixed part (its first SVC_REQ_HEADER bytes) has exactly this struct's
+ * layout: decoding copies it in one piece. The rest is computed by decoding. */
 typedef struct svc_request {
+  uint32_t magic;
   uint32_t flags;
   uint64_t compute_budget, heap_size;
   uint32_t max_call_depth, stack_frame_size;
   uint8_t min_version, max_version;
   uint16_t log_bytes;
-  uint64_t input_size; /* bytes of the serialized input region (computed by decoding) */
-  const uint8_t *program_id;
+  uint8_t program_id[32];
   uint32_t n_accounts;
+  /* -- end of the wire header -- */
+  uint32_t ix_len;
+  uint64_t input_size; /* bytes of the serialized input region (computed by decoding) */
   svc_account *accounts;
   const uint8_t *ix_data;
-  uint32_t ix_len;
-  uint32_t n_sysvars;
-  const uint8_t *sysvars; /* n_sysvars (kind u32, value bytes) records, checked by decoding */
+  const uint8_t *sysvars; /* the values of the kinds in sysvar_mask, in kind order */
   const uint8_t *elf;
+  uint32_t sysvar_mask;
   uint32_t elf_len;
 } svc_request;
+#define SVC_REQ_HEADER 72u
+_Static_assert(__builtin_offsetof(svc_request, n_accounts) == SVC_REQ_HEADER - 4, "svc_request mirrors the wire header");
 
 /* One memory region. vm_addr may lie above the region's base (rodata with an offset).
  * gap_shift == 63 means not gapped. */
@@ -193,9 +216,6 @@ typedef struct svc_ctx {
   /* heap allocator of sol_alloc_free_ */
   uint64_t heap_pos;
 
-  /* input region */
-  uint8_t *input;
-  uint64_t input_len;
 
   /* return data */
   uint8_t has_return_data;
@@ -209,15 +229,16 @@ typedef struct svc_ctx {
   const char *err_kind;
   char err_detail[2200];
   uint64_t exit_code;
-  uint64_t gas_marks[5];
 } svc_ctx;
 
 /* --- arena (all guest memory comes from one static bump arena) --- */
 #ifndef SVC_ARENA_SIZE
 #define SVC_ARENA_SIZE (40u << 20)
 #endif
-extern uint8_t svc_arena[SVC_ARENA_SIZE];
-extern size_t svc_arena_used;
+/* Hidden: the runtime reaches its own data PC-relative, not through the GOT. */
+#define SVC_HIDDEN __attribute__((visibility("hidden")))
+extern uint8_t svc_arena[SVC_ARENA_SIZE] SVC_HIDDEN;
+extern size_t svc_arena_used SVC_HIDDEN;
 /* 16-byte aligned, zeroed; NULL when exhausted. Inline: a bump of a few instructions. */
 static inline void *svc_alloc(size_t n) {
   size_t start = (svc_arena_used + 15) & ~(size_t)15; /* <= SVC_ARENA_SIZE, a multiple of 16 */
@@ -241,17 +262,38 @@ int svc_access_violation(svc_ctx *c, int access, uint64_t vm_addr, uint64_t len)
 
 /* --- compute meter --- */
 /* consume_checked: charges saturating, fails with ComputationalBudgetExceeded. 0 ok, -1 err. */
-int svc_consume(svc_ctx *c, uint64_t amount);
+int svc_consume_fail(svc_ctx *c);
+static inline int svc_consume(svc_ctx *c, uint64_t amount) {
+  if (c->remaining < amount) return svc_consume_fail(c);
+  c->remaining -= amount;
+  return 0;
+}
 
 /* --- logs (JIP-1 log host call + response) --- */
-void svc_log(svc_ctx *c, const char *msg, size_t len);
 /* Logs the line a ++ b (a prefix and a message) without building it first. */
 void svc_log2(svc_ctx *c, const char *a, size_t na, const char *b, size_t nb);
+static inline void svc_log(svc_ctx *c, const char *msg, size_t len) { svc_log2(c, msg, len, 0, 0); }
 void svc_logs_reset(uint64_t host_bytes);
-uint32_t svc_log_count(void);
-uint64_t svc_log_wire_size(void);
-void *svc_log_first(void);
-void *svc_log_next(void *e, const uint8_t **wire, uint32_t *size);
+/* The lines, back to back in the response's wire form (u32 length ++ message), so that
+ * the response takes them with one copy. Every line the runtime logs has at least 13
+ * message bytes (its "Program log: " etc. prefix) and the lines kept hold fewer than
+ * SVC_LOG_BYTES_LIMIT of them, so fewer than 770 lines and 10,000 + 4 * 770 + the
+ * "Log truncated" line fit in SVC_LOG_BUF. */
+#define SVC_LOG_BYTES_LIMIT 10000u /* Agave LogCollector default */
+#define SVC_LOG_BUF 16384u
+typedef struct svc_logstate {
+  uint32_t n;     /* lines */
+  uint32_t wire;  /* bytes after SVC_RESP_LOGS in use */
+  uint64_t bytes; /* message bytes counted against the budget */
+  uint32_t truncated;
+} svc_logstate;
+/* The response is built in svc_resp: the fixed header (SVC_RESP_LOGS bytes), the logs as
+ * they are logged, then the rest when it fits (else svc_run moves it to the arena). */
+#define SVC_RESP_LOGS 76u
+#define SVC_RESP_GAS 32u /* offset of the gas marks */
+#define SVC_RESP_CAP (SVC_RESP_LOGS + SVC_LOG_BUF + 8192u)
+extern uint8_t svc_resp[SVC_RESP_CAP] SVC_HIDDEN;
+extern svc_logstate svc_logs SVC_HIDDEN;
 
 /* --- syscalls --- */
 /* Looks up a syscall by its murmur3 key; returns its index or -1. */
@@ -270,12 +312,18 @@ int svc_engine_execute(svc_ctx *c);
 /* 1 when the stack region will have a gap after every frame (a v0 program with
  * enable_stack_frame_gaps), else 0: the one rule behind the stack region's gap_shift, so an
  * engine can decide at load time (once c->version and c->req are set). */
-int svc_stack_gapped(const svc_ctx *c);
+static inline int svc_stack_gapped(const svc_ctx *c) { return c->version == SBPF_V0 && (c->req.flags & SVC_FLAG_STACK_GAPS); }
 
 /* --- the service --- */
 /* Decodes the request in buf, runs everything, writes the response into a buffer from the
  * arena; returns it and its length. Never fails: bad input becomes a status. */
 const uint8_t *svc_run(const uint8_t *buf, size_t len, size_t *out_len);
+/* svc_run with the response returned in two registers (the PVM entry tail-calls it). */
+typedef struct svc_out {
+  const uint8_t *p;
+  size_t len;
+} svc_out;
+svc_out svc_serve(const uint8_t *buf, size_t len);
 
 /* host hooks (PVM: host calls; hosttest: stubs) */
 uint64_t svc_host_gas(void);
