@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ var trrepOpts struct {
 	noCorpus  bool
 	noCompare bool
 	writeSyn  string
+	realKB    int
+	programs  string
+	writeReal string
 }
 
 var trrepCmd = &cobra.Command{
@@ -71,6 +75,9 @@ func init() {
 	f.BoolVar(&trrepOpts.noCorpus, "no-corpus", false, "only the synthetic program")
 	f.BoolVar(&trrepOpts.noCompare, "no-compare", false, "do not run the native runner to compare")
 	f.StringVar(&trrepOpts.writeSyn, "write-synthetic", "", "also write the synthetic program's ELF to this file (to compile it with `transpile`)")
+	f.IntVar(&trrepOpts.realKB, "realistic-kb", 100, "minimum ELF size in KB of the realistic program built from the corpus C programs (0 = none)")
+	f.StringVar(&trrepOpts.programs, "programs", "", "directory of the C programs (DIR/NAME/*.c) for the realistic program; default: programs next to --cases (headers from its sibling sdk)")
+	f.StringVar(&trrepOpts.writeReal, "write-realistic", "", "also write the realistic program's ELF to this file")
 	rootCmd.AddCommand(trrepCmd)
 }
 
@@ -128,8 +135,8 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 		}
 		profiles = append(profiles, p)
 	}
-	if trrepOpts.repeat < 1 || trrepOpts.synthKB < 0 || trrepOpts.synthKB > 1024 {
-		return usagef("transpile-report: --repeat must be >= 1 and --synthetic-kb 0..1024")
+	if trrepOpts.repeat < 1 || trrepOpts.synthKB < 0 || trrepOpts.synthKB > 1024 || trrepOpts.realKB < 0 || trrepOpts.realKB > 1024 {
+		return usagef("transpile-report: --repeat must be >= 1, --synthetic-kb and --realistic-kb 0..1024")
 	}
 	var progs []*trrepProgram
 	if !trrepOpts.noCorpus {
@@ -222,8 +229,43 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 		}
 	}
 
+	real := map[transpiled.OptLevel]*trrepCompile{}
+	var realELF []byte
+	realRounds := 0
+	if trrepOpts.realKB > 0 {
+		dir := trrepOpts.programs
+		if dir == "" {
+			dir = filepath.Join(filepath.Dir(filepath.Clean(trrepOpts.cases)), "programs")
+		}
+		fmt.Fprintf(log, "building the realistic program from %s\n", dir)
+		var err error
+		realELF, realRounds, err = trrepRealistic(ctx, dir, filepath.Join(filepath.Dir(filepath.Clean(dir)), "sdk"), trrepOpts.realKB*1024)
+		if err != nil {
+			return fmt.Errorf("transpile-report: realistic program: %w", err)
+		}
+		if trrepOpts.writeReal != "" {
+			if err := os.WriteFile(trrepOpts.writeReal, realELF, 0o644); err != nil {
+				return err
+			}
+		}
+		for _, lv := range levels {
+			fmt.Fprintf(log, "-O%d realistic (%d bytes)\n", lv, len(realELF))
+			b, t, err := trrepBuild(realELF, transpiled.Options{Profile: profiles[0], Opt: lv, NoCache: true})
+			if err != nil {
+				return fmt.Errorf("transpile-report: realistic -O%d: %w", lv, err)
+			}
+			real[lv] = &trrepCompile{}
+			real[lv].add(len(realELF), b, t)
+		}
+	}
+
 	var w strings.Builder
 	trrepWrite(&w, levels, profiles, progs, compiles, gas, synth, len(synthELF), disagree)
+	if len(realELF) > 0 {
+		fmt.Fprintf(&w, "\n## Compile time and size, realistic program (%d bytes of ELF, profile %s)\n\n", len(realELF), profiles[0])
+		fmt.Fprintf(&w, "The corpus C programs (clang-19 -target bpfel -O2 and sbpf/link, as `sbpf cc`), %d instances of each under renamed entry points, behind one dispatching entrypoint.\n\n", realRounds)
+		trrepCompileTable(&w, levels, real)
+	}
 	fmt.Fprint(cmd.OutOrStdout(), w.String())
 	if trrepOpts.out != "" {
 		if err := os.WriteFile(trrepOpts.out, []byte(w.String()), 0o644); err != nil {
