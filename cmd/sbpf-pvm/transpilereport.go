@@ -114,6 +114,7 @@ func (c *trrepCompile) add(elfLen int, b *transpiled.Blob, t transpiled.Timings)
 // trrepGas collects per-case gas per CU.
 type trrepGas struct {
 	total, exec []float64
+	totalGas    []float64
 	cases       int
 	errors      []string
 }
@@ -230,6 +231,7 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 	}
 
 	real := map[transpiled.OptLevel]*trrepCompile{}
+	realGas := map[string]*trrepGas{}
 	var realELF []byte
 	realRounds := 0
 	if trrepOpts.realKB > 0 {
@@ -257,6 +259,53 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 			real[lv] = &trrepCompile{}
 			real[lv].add(len(realELF), b, t)
 		}
+		if len(progs) > 0 {
+			// Gas on the realistic program: every corpus case's input (accounts, data),
+			// compared with native like the corpus cases.
+			cases, err := harness.LoadCorpus(trrepOpts.cases)
+			if err != nil {
+				return err
+			}
+			for _, c := range cases {
+				c.SetProgramBytes(realELF)
+			}
+			for _, lv := range levels {
+				for _, prof := range profiles {
+					fmt.Fprintf(log, "-O%d %s realistic: %d cases\n", lv, prof, len(cases))
+					g := &trrepGas{}
+					realGas[fmt.Sprintf("%d/%s", lv, prof)] = g
+					r := &transpiled.Runner{Profile: prof, Opt: lv, Gas: transpiled.MaxRefineGas}
+					b, err := transpiled.Build(realELF, transpiled.Options{Profile: prof, Opt: lv})
+					if err != nil {
+						return fmt.Errorf("transpile-report: realistic -O%d: %w", lv, err)
+					}
+					for _, c := range cases {
+						res, err := r.RunBlob(ctx, c, b)
+						if err != nil {
+							g.errors = append(g.errors, fmt.Sprintf("%s: %v", c.Name, err))
+							continue
+						}
+						g.cases++
+						if res.Gas != nil {
+							g.totalGas = append(g.totalGas, float64(res.Gas.Total))
+							if res.ComputeUnits > 0 {
+								g.total = append(g.total, float64(res.Gas.Total)/float64(res.ComputeUnits))
+								g.exec = append(g.exec, float64(res.Gas.Execute)/float64(res.ComputeUnits))
+							}
+						}
+						if !trrepOpts.noCompare {
+							want, err := native.New().Run(ctx, c)
+							if err != nil {
+								return fmt.Errorf("transpile-report: native %s: %w", c.Name, err)
+							}
+							if ms := harness.Compare(want, res); len(ms) > 0 {
+								disagree = append(disagree, fmt.Sprintf("-O%d %s realistic %s", lv, prof, ms[0]))
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 
 	var w strings.Builder
@@ -265,6 +314,16 @@ func trrepRun(cmd *cobra.Command, _ []string) error {
 		fmt.Fprintf(&w, "\n## Compile time and size, realistic program (%d bytes of ELF, profile %s)\n\n", len(realELF), profiles[0])
 		fmt.Fprintf(&w, "The corpus C programs (clang-19 -target bpfel -O2 and sbpf/link, as `sbpf cc`), %d instances of each under renamed entry points, behind one dispatching entrypoint.\n\n", realRounds)
 		trrepCompileTable(&w, levels, real)
+		if len(realGas) > 0 {
+			fmt.Fprintf(&w, "\nGas on it with every corpus case's input (accounts and instruction data; the entrypoint picks an instance from them), compared with native:\n\n")
+			fmt.Fprintf(&w, "| level | profile | total gas median | gas/CU median | execute gas/CU median | cases run | run errors |\n|---|---|---|---|---|---|---|\n")
+			for _, lv := range levels {
+				for _, p := range profiles {
+					g := realGas[fmt.Sprintf("%d/%s", lv, p)]
+					fmt.Fprintf(&w, "| -O%d | %s | %.1f | %.2f | %.2f | %d | %d |\n", lv, p, trrepMedian(g.totalGas), trrepMedian(g.total), trrepMedian(g.exec), g.cases, len(g.errors))
+				}
+			}
+		}
 	}
 	fmt.Fprint(cmd.OutOrStdout(), w.String())
 	if trrepOpts.out != "" {

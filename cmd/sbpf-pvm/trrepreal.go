@@ -3,7 +3,7 @@ package main
 // transpile-report's realistic large program: the corpus C programs compiled by our own
 // toolchain (clang-19 -target bpfel + sbpf/link, as `sbpf cc` does), each instantiated
 // several times under a renamed entry point, linked into one sBPF v0 program whose
-// entrypoint calls one instance by the account count. Unlike the synthetic program (tiny
+// entrypoint calls one instance chosen by the account count and instruction data. Unlike the synthetic program (tiny
 // hand-written functions with only hinted accesses) its code is what a C compiler emits
 // for Solana-style programs: account parsing, pointer-chasing loads, memcpy loops,
 // syscalls, functions of hundreds of instructions.
@@ -84,14 +84,16 @@ func trrepRealistic(ctx context.Context, programsDir, sdkDir string, targetBytes
 			objs = append(objs, o)
 			entries = append(entries, ep)
 		}
-		// The dispatcher: instance k runs when the input's account count is k (an if
-		// chain; -fno-jump-tables keeps it free of callx).
+		// The dispatcher: an instance chosen by the account count and the instruction
+		// data, so that the corpus cases' inputs exercise many (an if chain;
+		// -fno-jump-tables keeps it free of callx).
 		var d strings.Builder
 		d.WriteString("#include \"sbpf.h\"\n")
 		for _, ep := range entries {
 			fmt.Fprintf(&d, "uint64_t %s(const uint8_t *input);\n", ep)
 		}
-		d.WriteString("uint64_t entrypoint(const uint8_t *input) {\n  uint64_t k = *(const uint64_t *)input;\n")
+		d.WriteString("uint64_t entrypoint(const uint8_t *input) {\n  SolInput in;\n  sol_deserialize(input, &in);\n")
+		fmt.Fprintf(&d, "  uint64_t k = (in.num_accounts * 7 + in.data_len + (in.data_len ? in.data[0] : 0)) %% %d;\n", len(entries))
 		for k, ep := range entries {
 			fmt.Fprintf(&d, "  if (k == %d) return %s(input);\n", k, ep)
 		}
