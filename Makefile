@@ -54,8 +54,12 @@ conformance: deps build corpus
 	$(BIN) conformance --out $(REPORTS) $(CONFORMANCE_FLAGS)
 
 ## transpile-report: issue 8's figures for the transpiled runner (gas/CU, compile time per
-## phase per 100 KB of ELF, blob vs ELF size) at -O0 and -O2 under both gas profiles, every
-## program compiled cold; writes reports/latest/transpile-report.md (about 3 minutes)
+## phase per 100 KB of ELF in CPU and wall seconds, blob vs ELF size) at -O0 and -O2 under
+## both gas profiles, every program compiled cold: the corpus, a realistic ~110 KB program
+## (the corpus C programs x3, also run on every case's input) and a synthetic ~100 KB one.
+## On the 2-core machine, -O2, CPU s/100 KB: corpus ~8, realistic ~6 (wall ~3, 4 units
+## compiled concurrently), synthetic ~2.3. Writes reports/latest/transpile-report.md
+## (about 6 minutes)
 transpile-report: deps build corpus
 	@mkdir -p reports/latest
 	$(BIN) transpile-report --cases corpus/cases -O 0,2 --profiles gp072,gp080 --repeat 3 -o reports/latest/transpile-report.md

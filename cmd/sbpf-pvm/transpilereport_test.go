@@ -29,9 +29,17 @@ var _ = Describe("sbpf-pvm transpile-report", func() {
 		dir := GinkgoT().TempDir()
 		corpus := cfCorpus(dir, 999, 0, 3, 10)
 		syn := filepath.Join(dir, "syn.so")
+		real := filepath.Join(dir, "real.so")
 		md := filepath.Join(dir, "report.md")
+		// the realistic program's sources: programs/ and sdk/ next to the cases
+		for _, f := range []string{"programs/hello/hello.c", "sdk/sbpf.h"} {
+			b, err := os.ReadFile(filepath.Join("..", "..", "corpus", f))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(os.MkdirAll(filepath.Join(filepath.Dir(corpus), filepath.Dir(f)), 0o755)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(filepath.Dir(corpus), f), b, 0o644)).To(Succeed())
+		}
 		stdout, stderr, code := trrepInvoke("--cases", corpus, "-O", "0,2", "--profiles", "gp072", "--synthetic-kb", "4",
-			"--write-synthetic", syn, "-o", md)
+			"--write-synthetic", syn, "--realistic-kb", "6", "--write-realistic", real, "-o", md)
 		Expect(code).To(Equal(exitOK), stderr)
 		Expect(stdout).To(ContainSubstring("| -O0 | gp072 |"))
 		Expect(stdout).To(ContainSubstring("| -O2 | gp072 |"))
@@ -47,6 +55,15 @@ var _ = Describe("sbpf-pvm transpile-report", func() {
 		_, err = transpiled.Executable(elfBytes)
 		Expect(err).NotTo(HaveOccurred(), "the synthetic program loads and verifies")
 		Expect(len(elfBytes)).To(BeNumerically(">", 4*1024))
+		Expect(stdout).To(ContainSubstring("## Compile time and size, realistic program"))
+		elfBytes, err = os.ReadFile(real)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = transpiled.Executable(elfBytes)
+		Expect(err).NotTo(HaveOccurred(), "the realistic program loads and verifies")
+		Expect(len(elfBytes)).To(BeNumerically(">=", 6*1024))
+		mod, err := transpiled.ModuleFor(elfBytes)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(mod.Functions).To(BeNumerically(">", 2), "the dispatcher and the instances are separate functions")
 	})
 
 	DescribeTable("rejects bad flags with exit 2",
@@ -59,5 +76,6 @@ var _ = Describe("sbpf-pvm transpile-report", func() {
 		Entry("unknown profile", "--profiles", "gp999", "--no-corpus"),
 		Entry("repeat below one", "--repeat", "0", "--no-corpus"),
 		Entry("missing corpus", "--cases", "/nonexistent/cases"),
+		Entry("realistic size out of range", "--realistic-kb", "-1", "--no-corpus"),
 	)
 })

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	goruntime "runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -95,6 +96,7 @@ type Blob struct {
 	Key      string
 	ELFBytes int
 	IRBytes  int
+	Units    int // codegen units (0 for a cached blob)
 }
 
 // ModuleFor loads and verifies elfBytes with the native loader and configuration and
@@ -113,6 +115,22 @@ func ModuleFor(elfBytes []byte) (*Module, error) {
 		return LoadErrorModule(solana.ErrorKind(err), err.Error()), nil
 	}
 	return Translate(exe)
+}
+
+// unitsFor is ModuleFor split into codegen units (units 0: by the program's size).
+func unitsFor(elfBytes []byte, units int) (*Module, error) {
+	loader, err := syscalls.NewLoader()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := elf.Load(elfBytes, loader)
+	if err == nil {
+		err = exe.Verify()
+	}
+	if err != nil {
+		return LoadErrorModule(solana.ErrorKind(err), err.Error()), nil
+	}
+	return TranslateUnits(exe, units)
 }
 
 // rtObjects are the compiled runtime (svcrt + glue + libc) per profile.
@@ -272,10 +290,42 @@ func CompileIR(ir []byte, opt OptLevel) ([]byte, error) {
 	return obj, err
 }
 
-// Pipeline describes what level opt runs, for reports. Each level is one clang-19
-// process: a custom pass list needs opt-19 and llc-19 as two processes, which measured
-// slower than clang -O2 on the corpus (see README).
-func Pipeline(opt OptLevel) string { return fmt.Sprintf("clang-19 -O%d", opt) }
+// Pipeline describes what level opt runs, for reports and the cache key. Each level is
+// one clang-19 process per codegen unit: a custom pass list needs opt-19 and llc-19 as
+// two processes, which measured slower than clang -O2 on the corpus (see README).
+func Pipeline(opt OptLevel) string {
+	return fmt.Sprintf("clang-19 -O%d -mllvm -disable-lsr; programs of %d+ translated instructions in units of ~%d (at most %d), compiled concurrently", opt, splitMinInsns, unitInsns, maxUnits)
+}
+
+// compileUnits compiles the units concurrently (at most GOMAXPROCS clang processes at
+// once) and returns the objects in unit order and the processes' summed CPU time.
+func compileUnits(units [][]byte, opt OptLevel) ([]link.Input, time.Duration, error) {
+	objs := make([]link.Input, len(units))
+	cpus := make([]time.Duration, len(units))
+	errs := make([]error, len(units))
+	sem := make(chan struct{}, max(1, goruntime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for u, ir := range units {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			var obj []byte
+			obj, cpus[u], errs[u] = compileIR(ir, opt)
+			objs[u] = link.Input{Name: unitName(u), Data: obj}
+		}()
+	}
+	wg.Wait()
+	var cpu time.Duration
+	for u := range units {
+		if errs[u] != nil {
+			return nil, 0, errs[u]
+		}
+		cpu += cpus[u]
+	}
+	return objs, cpu, nil
+}
 
 // compileIR also returns the CPU time (user+system) of the compiler processes.
 func compileIR(ir []byte, opt OptLevel) ([]byte, time.Duration, error) {
@@ -326,14 +376,27 @@ type Options struct {
 	Profile pvm.Profile
 	Opt     OptLevel
 	NoCache bool // compile even when a cached blob exists (and do not write one)
+	// Units forces the number of codegen units (0: by the program's size, see split.go;
+	// the environment variable SBPF_PVM_TRANSPILED_UNITS sets it when 0, to measure
+	// what splitting costs in gas on small programs).
+	Units int
+}
+
+// unitsEnv is SBPF_PVM_TRANSPILED_UNITS (0 when unset or invalid).
+func unitsEnv() int {
+	n, err := strconv.Atoi(os.Getenv("SBPF_PVM_TRANSPILED_UNITS"))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // cacheKey names a blob in the caches: profile, -O level, the ELF's hash, the runtime's
 // hash (svcrt and engine.c sources, flags, clang), the translator's source hash and the
-// LLVM pipeline.
+// LLVM pipeline with its codegen units.
 func cacheKey(o Options, elfBytes []byte, rtKey, trHash string) string {
 	ph := sha256.Sum256(elfBytes)
-	pl := sha256.Sum256([]byte(Pipeline(o.Opt)))
+	pl := sha256.Sum256([]byte(fmt.Sprintf("%s; units %d", Pipeline(o.Opt), o.Units)))
 	return fmt.Sprintf("%s-O%d-%s-%s-%s-%s", o.Profile, o.Opt, hex.EncodeToString(ph[:12]), rtKey[:12], trHash[:12], hex.EncodeToString(pl[:3]))
 }
 
@@ -346,6 +409,9 @@ var (
 // cache (keyed by the program's hash, the runtime and the options), or translated,
 // compiled and linked. The same input gives the same bytes.
 func Build(elfBytes []byte, o Options) (*Blob, error) {
+	if o.Units == 0 {
+		o.Units = unitsEnv()
+	}
 	rt, rtk, err := runtime(o.Profile)
 	if err != nil {
 		return nil, err
@@ -380,19 +446,19 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 	goruntime.LockOSThread() // threadCPU measures this goroutine's phases
 	defer goruntime.UnlockOSThread()
 	t0, c0 := time.Now(), threadCPU()
-	mod, err := ModuleFor(elfBytes)
+	mod, err := unitsFor(elfBytes, o.Units)
 	if err != nil {
 		return nil, err
 	}
 	tm.Translate, tm.TranslateCPU = time.Since(t0), threadCPU()-c0
 	t1 := time.Now()
-	obj, cpu, err := compileIR(mod.IR, o.Opt)
+	objs, cpu, err := compileUnits(mod.Units, o.Opt)
 	if err != nil {
 		return nil, err
 	}
 	tm.LLVM, tm.LLVMCPU = time.Since(t1), cpu
 	t2, c2 := time.Now(), threadCPU()
-	inputs := append(append([]link.Input{}, rt...), link.Input{Name: "program.o", Data: obj})
+	inputs := append(append([]link.Input{}, rt...), objs...)
 	res, err := link.Link(inputs, link.Options{Profile: o.Profile, Entries: []string{"refine_ext"}})
 	if err != nil {
 		return nil, fmt.Errorf("transpiled: link: %w", err)
@@ -403,7 +469,11 @@ func Build(elfBytes []byte, o Options) (*Blob, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.Stats, b.Times, b.Key, b.ELFBytes, b.IRBytes = res.Stats, tm, key, len(elfBytes), len(mod.IR)
+	irBytes := 0
+	for _, u := range mod.Units {
+		irBytes += len(u)
+	}
+	b.Stats, b.Times, b.Key, b.ELFBytes, b.IRBytes, b.Units = res.Stats, tm, key, len(elfBytes), irBytes, len(mod.Units)
 	if !o.NoCache {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 			tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())

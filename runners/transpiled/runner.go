@@ -28,6 +28,7 @@ type Runner struct {
 	Profile pvm.Profile
 	Opt     OptLevel
 	Gas     int64 // refine gas limit (default MaxRefineGas)
+	Units   int   // codegen units (0: by the program's size; see Options.Units)
 }
 
 // New returns a runner for profile p at -O2.
@@ -69,7 +70,7 @@ func (r *Runner) Run(ctx context.Context, c *runners.Case) (*runners.Result, err
 	if err != nil {
 		return nil, err
 	}
-	b, err := Build(prep.Request.Program, Options{Profile: r.Profile, Opt: r.Opt})
+	b, err := Build(prep.Request.Program, Options{Profile: r.Profile, Opt: r.Opt, Units: r.Units})
 	if err != nil {
 		return nil, err
 	}

@@ -59,9 +59,10 @@ var ErrTooLarge = errors.New("transpiled: program too large to translate")
 
 // Module is a translated program.
 type Module struct {
-	IR        []byte
-	Functions int // LLVM functions made from sBPF entry points
-	Insns     int // sBPF instruction slots
+	IR        []byte   // the whole module when it is one unit; unit 0 otherwise
+	Units     [][]byte // the codegen units (split.go); Units[0] is IR
+	Functions int      // LLVM functions made from sBPF entry points
+	Insns     int      // sBPF instruction slots
 }
 
 // Region table layout (rt/engine.c tr_rt): per region 16 u64: vm_addr, host - vm_addr, load limits
@@ -121,10 +122,24 @@ type translator struct {
 
 	b   *bytes.Buffer
 	tmp int
+
+	// codegen units (split.go)
+	nunits           int
+	unitOf           map[uint64]int
+	exported         map[uint64]bool   // functions other units call: hidden, not internal
+	decls            []map[uint64]bool // per unit, the functions it declares
+	dispatchExported bool
+	depthOf          map[uint64]int64 // exported functions' constant depth (constDepths)
 }
 
-// Translate turns a loaded and verified executable into an LLVM IR module.
-func Translate(exe *sbpf.Executable) (*Module, error) {
+// Translate turns a loaded and verified executable into an LLVM IR module (one unit).
+func Translate(exe *sbpf.Executable) (*Module, error) { return translate(exe, 1) }
+
+// TranslateUnits is Translate split into units codegen units (0: autoUnits of the
+// program's size), fewer when the program has fewer functions.
+func TranslateUnits(exe *sbpf.Executable, units int) (*Module, error) { return translate(exe, units) }
+
+func translate(exe *sbpf.Executable, units int) (*Module, error) {
 	if !exe.Verified() {
 		return nil, fmt.Errorf("transpiled: executable is not verified")
 	}
@@ -166,8 +181,21 @@ func Translate(exe *sbpf.Executable) (*Module, error) {
 		return nil, err
 	}
 	t.propagateHints()
-	t.emitModule()
-	return &Module{IR: t.b.Bytes(), Functions: len(t.entries), Insns: int(t.n)}, nil
+	if units <= 0 {
+		total := 0
+		for _, e := range t.funcKeys() {
+			total += t.size(e)
+		}
+		units = autoUnits(total)
+	}
+	t.planUnits(units)
+	bufs := t.emitModule()
+	m := &Module{Functions: len(t.entries), Insns: int(t.n)}
+	for _, b := range bufs {
+		m.Units = append(m.Units, b.Bytes())
+	}
+	m.IR = m.Units[0]
+	return m, nil
 }
 
 // findLoopHeads marks the targets of backward jumps whose loop (the text between the
@@ -309,27 +337,29 @@ func (t *translator) endsBlock(pc uint64) bool {
 const fullRet = "{ i64, i64, i64, i64, i64, i64, i64 }"
 const fullRetErr = fullRet + " { i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 -1 }"
 
-func (t *translator) emitModule() {
-	t.f("; sBPF %s program translated by sbpf-pvm (runners/transpiled)\n", t.v)
-	t.f("%s", t.regionTableIR())
-	t.f("@tr_ctx = external hidden global ptr\n")
-	t.f("@tr_stack_host = external hidden global ptr\n")
-	t.f("@tr_r0 = external hidden global i64\n")
-	t.f("declare hidden void @tr_fault(i32, i64)\n")
-	t.f("declare hidden i64 @tr_syscall(i32, i64, i64, i64, i64, i64, i64)\n")
-	t.f("declare hidden ptr @tr_mem(i64, i64, i32)\n")
-	t.f("declare i16 @llvm.bswap.i16(i16)\ndeclare i32 @llvm.bswap.i32(i32)\ndeclare i64 @llvm.bswap.i64(i64)\n")
+// emitModule writes the units planned by planUnits, one buffer each.
+func (t *translator) emitModule() []*bytes.Buffer {
+	bufs := make([]*bytes.Buffer, t.nunits)
+	for u := range bufs {
+		bufs[u] = &bytes.Buffer{}
+		t.b = bufs[u]
+		t.unitHeader(u)
+		t.emitDecls(u)
+		if u > 0 {
+			t.unitPad()
+		}
+	}
+	t.b = bufs[0]
 	t.emitMeta("", "")
 	// A relocation-free first function (see svcrt.h: pvm/link's import-marker check).
 	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
 	t.f("@llvm.used = appending global [2 x ptr] [ptr @tr_pad, ptr @tr_min_stack], section \"llvm.metadata\"\n")
 	t.f("@tr_min_stack = internal constant i32 1048576, section \".polkavm_min_stack_size\"\n")
-	for _, e := range t.entries {
+	for _, e := range t.funcKeys() {
+		t.b = bufs[t.unitOf[e]]
 		t.emitFunction(e)
 	}
-	if t.univ {
-		t.emitFunction(t.n)
-	}
+	t.b = bufs[0]
 	t.emitDispatch()
 	// C entry: the root frame.
 	r10 := sbpf.MMStackStart + uint64(t.cfg.StackFrameSize)
@@ -352,7 +382,11 @@ func (t *translator) emitModule() {
 	} else {
 		t.f("  call void @tr_fault(i32 %d, i64 %%rem)\n  ret i64 -1\n}\n", kOverrun)
 	}
-	t.f("attributes #0 = { cold }\n!0 = !{}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n!2 = !{!\"branch_weights\", i32 1, i32 2000}\n")
+	for _, b := range bufs {
+		t.b = b
+		t.unitTrailer()
+	}
+	return bufs
 }
 
 // emitMeta writes the data the glue reads: version, configuration, read-only region and,
@@ -392,7 +426,7 @@ func LoadErrorModule(kind, detail string) *Module {
 	t.f("define internal void @tr_pad() noinline {\n  call void asm sideeffect \"nop\", \"\"()\n  ret void\n}\n")
 	t.f("@llvm.used = appending global [1 x ptr] [ptr @tr_pad], section \"llvm.metadata\"\n")
 	t.f("define hidden i64 @tr_run(i64 %%rem) {\n  ret i64 -1\n}\n")
-	return &Module{IR: t.b.Bytes()}
+	return &Module{IR: t.b.Bytes(), Units: [][]byte{t.b.Bytes()}}
 }
 
 func irString(b []byte) string {
@@ -454,7 +488,7 @@ func (t *translator) emitFunction(e uint64) {
 	t.tmp = 0
 	t.nstub = 0
 	t.cur = e
-	t.f("\ndefine internal fastcc %s @f%d(i64 %%rem0, i64 %%dl", t.retTy(e), e)
+	t.f("\ndefine %s fastcc %s @f%d(i64 %%rem0, i64 %s", t.linkage(e, false), t.retTy(e), e, t.dlParam(e))
 	passed := map[uint8]bool{}
 	for _, r := range t.params(e) {
 		t.f(", i64 %%a%d", r)
@@ -472,6 +506,7 @@ func (t *translator) emitFunction(e uint64) {
 	} else {
 		t.f(") {\nentry:\n")
 	}
+	t.entryDepth(e)
 	if t.fixed {
 		// r10 follows from the depth: the root frame is at depth 0 (dl = max depth)
 		t.f("  %%dd = sub i64 %d, %%dl\n  %%db = mul i64 %%dd, %d\n  %%a10 = add i64 %%db, %d\n", t.cfg.MaxCallDepth, t.bump, sbpf.MMStackStart+uint64(t.cfg.StackFrameSize))
@@ -1138,7 +1173,7 @@ func (t *translator) callx(pc uint64, in *insn) {
 }
 
 func (t *translator) emitDispatch() {
-	t.f("\ndefine internal fastcc %s @tr_dispatch(i64 %%tpc, i64 %%rem, i64 %%dl", fullRet)
+	t.f("\ndefine %s fastcc %s @tr_dispatch(i64 %%tpc, i64 %%rem, i64 %%dl", t.linkage(0, true), fullRet)
 	for r := 0; r <= 10; r++ {
 		t.f(", i64 %%a%d", r)
 	}
