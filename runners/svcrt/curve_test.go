@@ -264,19 +264,26 @@ var _ = Describe("svc_ed25519_on_curve", Ordered, func() {
 		check(mixed, pts)
 	})
 
-	It("costs a fraction of the exponentiation it replaced", func() {
+	It("costs a fraction of the exponentiation it replaced, under gp072 and gp080", func() {
 		r := rand.New(rand.NewSource(13))
 		pts := randomPoints(r, curveBatch)
-		perCall := func(prog *link.Result) int64 {
-			_, base, err := runCurve(pvm.GP072, prog, nil)
+		perCall := func(p pvm.Profile, prog *link.Result) int64 {
+			_, base, err := runCurve(p, prog, nil)
 			Expect(err).NotTo(HaveOccurred())
-			_, all, err := runCurve(pvm.GP072, prog, pts)
+			_, all, err := runCurve(p, prog, pts)
 			Expect(err).NotTo(HaveOccurred())
 			return (all - base) / int64(len(pts))
 		}
-		jac, exp := perCall(prog), perCall(fallback)
+		jac, exp := perCall(pvm.GP072, prog), perCall(pvm.GP072, fallback)
 		AddReportEntry("gp072 gas per svc_ed25519_on_curve call", fmt.Sprintf("jacobi %d, exponentiation %d", jac, exp))
 		Expect(jac).To(BeNumerically("<", exp/3))
+		prog80, err := buildCurveHarness(GinkgoT().TempDir(), pvm.GP080)
+		Expect(err).NotTo(HaveOccurred())
+		fallback80, err := buildCurveHarness(GinkgoT().TempDir(), pvm.GP080, "-DJAC_ROUNDS=0")
+		Expect(err).NotTo(HaveOccurred())
+		jac80, exp80 := perCall(pvm.GP080, prog80), perCall(pvm.GP080, fallback80)
+		AddReportEntry("gp080 gas per svc_ed25519_on_curve call", fmt.Sprintf("jacobi %d, exponentiation %d", jac80, exp80))
+		Expect(jac80).To(BeNumerically("<", exp80))
 	})
 })
 
