@@ -369,34 +369,128 @@ static void fe_tobytes(uint8_t out[32], const fe *f) {
   svc_wr64(out, w0), svc_wr64(out + 8, w1), svc_wr64(out + 16, w2), svc_wr64(out + 24, w3);
 }
 
-/* curve25519-dalek CompressedEdwardsY::decompress succeeds iff (y^2 - 1) / (d y^2 + 1) is a
- * square (y is taken mod p with the top bit cleared; the sign bit never rejects). Since
- * v = d y^2 + 1 is never 0, that is Euler's criterion on u * v. */
-int svc_ed25519_on_curve(const uint8_t p[32]) {
-  static const uint8_t d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
-                                      0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
-  fe y, y2, d, u, v, w, r;
-  fe_frombytes(&y, p);
-  fe_frombytes(&d, d_bytes);
-  fe_mul(&y2, &y, &y);
-  u = y2;
-  /* u = y^2 - 1 computed as y^2 + (p - 1) to stay non-negative */
-  u.v[0] += 0xFFFFFFFFFFFDAull - 1; /* 2p limbs: 2^52-38, 2^52-2, ... */
-  u.v[1] += 0xFFFFFFFFFFFFEull;
-  u.v[2] += 0xFFFFFFFFFFFFEull;
-  u.v[3] += 0xFFFFFFFFFFFFEull;
-  u.v[4] += 0xFFFFFFFFFFFFEull;
-  fe_carry(&u);
-  fe_mul(&v, &d, &y2);
-  v.v[0] += 1;
-  fe_carry(&v);
-  fe_mul(&w, &u, &v);
-  /* r = w^((p-1)/2) = w^(2^254 - 10) = (w^(2^250 - 1))^(2^4) * w^6, with ref10's addition
-   * chain for w^(2^250 - 1): 254 squarings and 13 multiplications. */
-  fe z2, z9, z11, t0, t1, t2;
-  fe_sq(&z2, &w);                 /* w^2 */
+/* ---- Jacobi symbol by batched "positive divsteps"
+ *
+ * jac_symbol(x) for 0 < x < p computes (x | p) without exponentiation, the variable-time
+ * Jacobi algorithm of libsecp256k1 (secp256k1_jacobi64_maybe_var, built on Bernstein and
+ * Yang's divsteps; see its doc/safegcd_implementation.md), re-derived here for p = 2^255 - 19.
+ *
+ * State: f odd, f > 0, g >= 0, and J = (g | f) * (-1)^jac is invariant, starting from f = p,
+ * g = x, jac = 0, so J = (x | p). Each posdivstep applies one of three moves, each of which
+ * keeps J (Jacobi-symbol rules for odd positive f):
+ *   g <- g / 2      when g is even:  (2 | f) = -1 iff f = 3 or 5 (mod 8), so jac flips then;
+ *   (f, g) <- (g, f) when both odd:  quadratic reciprocity, (g | f)(f | g) = -1 iff
+ *                                    f = g = 3 (mod 4), so jac flips then;
+ *   g <- g + w f    with w >= 0:     (g + w f | f) = (g | f).
+ * None of them negates anything, so f, g and the batch matrix entries stay non-negative.
+ * Moves only need the low bits of f and g, so 62 of them at a time run on the low 64 bits
+ * (jac_steps62: the bits it reads are always exact, see below) and are then applied to the
+ * full numbers as a 2x2 matrix divided by 2^62 (jac_apply). gcd(f, g) = gcd(p, x) = 1 is kept
+ * (up to the powers of two the moves divide out; f stays odd), and the walk ends at f = g = 1,
+ * where (g | 1) = 1, so the symbol is (-1)^jac. The answer is taken only when f = 1 is seen,
+ * so its correctness rests on the invariant alone; convergence only decides whether the
+ * exponentiation fallback is needed (libsecp256k1 bounds 1550 steps "except extremely rarely";
+ * JAC_ROUNDS batches are tried before falling back).
+ *
+ * Exactness of the low bits inside a batch: after k of its 62 steps, g has been shifted right
+ * k times, so the local g (and any f swapped in from it) has 64 - k = 2 + i exact low bits,
+ * i >= 1 being the steps left whenever a move is chosen. The moves read at most bits 0..2 of f
+ * (mod 8 for the halving rule, taken while i >= 0 with f set when i >= 1: 3 exact bits) and
+ * min(i, 6) bits of g and f to pick w, which is why the batch is fed f mod 2^64, not 2^62. */
+#ifndef JAC_ROUNDS
+#define JAC_ROUNDS 25
+#endif
+#define M62 (~0ull >> 2)
+
+typedef struct {
+  uint64_t u, v, q, r; /* [f', g'] * 2^62 = [[u, v], [q, r]] [f, g]; all >= 0, u + v <= 2^62 */
+} jac_mat;
+
+static int64_t jac_steps62(int64_t eta, uint64_t f, uint64_t g, jac_mat *t, unsigned *jac) {
+  uint64_t u = 1, v = 0, q = 0, r = 1;
+  unsigned j = *jac;
+  int i = 62;
+  for (;;) {
+    /* halve g as often as it is even, but at most i times (the sentinel bits) */
+    int z = __builtin_ctzll(g | (~0ull << i));
+    g >>= z, u <<= z, v <<= z;
+    eta -= z, i -= z;
+    j ^= (unsigned)z & (unsigned)((f >> 1) ^ (f >> 2));
+    if (i == 0) break;
+    uint64_t w, m;
+    int lim;
+    if (eta < 0) {
+      uint64_t x;
+      eta = -eta;
+      x = f, f = g, g = x;
+      x = u, u = q, q = x;
+      x = v, v = r, r = x;
+      j ^= (unsigned)((f & g) >> 1);
+      lim = (int)eta + 1 > i ? i : (int)eta + 1;
+      m = (~0ull >> (64 - lim)) & 63; /* clear up to 6 low bits of g: w = -g/f mod 2^6 */
+      w = (f * g * (f * f - 2)) & m;
+    } else {
+      lim = (int)eta + 1 > i ? i : (int)eta + 1;
+      m = (~0ull >> (64 - lim)) & 15; /* clear up to 4 low bits of g: w = -g/f mod 2^4 */
+      w = f + (((f + 1) & 4) << 1);
+      w = (-w * g) & m;
+    }
+    g += f * w, q += u * w, r += v * w;
+  }
+  t->u = u, t->v = v, t->q = q, t->r = r;
+  *jac = j;
+  return eta;
+}
+
+/* [f, g] <- t [f, g] / 2^62 on len limbs of 62 bits (the low 62 bits of the products are zero by
+ * construction of t). Entries <= 2^62 and limbs < 2^62 keep every sum below 2^126. */
+static void jac_apply(int len, uint64_t f[5], uint64_t g[5], const jac_mat *t) {
+  typedef unsigned __int128 u128;
+  u128 cf = (u128)t->u * f[0] + (u128)t->v * g[0];
+  u128 cg = (u128)t->q * f[0] + (u128)t->r * g[0];
+  cf >>= 62, cg >>= 62;
+  for (int k = 1; k < len; k++) {
+    cf += (u128)t->u * f[k] + (u128)t->v * g[k];
+    cg += (u128)t->q * f[k] + (u128)t->r * g[k];
+    f[k - 1] = (uint64_t)cf & M62, g[k - 1] = (uint64_t)cg & M62;
+    cf >>= 62, cg >>= 62;
+  }
+  f[len - 1] = (uint64_t)cf, g[len - 1] = (uint64_t)cg;
+}
+
+/* (x | p) for the canonical little-endian x, 0 < x < p: 1 or -1; 0 if it did not converge in
+ * JAC_ROUNDS batches (the caller then decides by exponentiation). */
+static int jac_symbol(const uint8_t xb[32]) {
+  uint64_t w0 = svc_rd64(xb), w1 = svc_rd64(xb + 8), w2 = svc_rd64(xb + 16), w3 = svc_rd64(xb + 24);
+  uint64_t g[5] = {w0 & M62, (w0 >> 62 | w1 << 2) & M62, (w1 >> 60 | w2 << 4) & M62, (w2 >> 58 | w3 << 6) & M62, w3 >> 56};
+  uint64_t f[5] = {M62 - 18, M62, M62, M62, 127}; /* p = 2^255 - 19 */
+  int len = 5;
+  int64_t eta = -1;
+  unsigned jac = 0;
+  for (int round = 0; round < JAC_ROUNDS; round++) {
+    jac_mat t;
+    eta = jac_steps62(eta, f[0] | f[1] << 62, g[0] | g[1] << 62, &t, &jac);
+    jac_apply(len, f, g, &t);
+    if (f[0] == 1) {
+      uint64_t hi = 0;
+      for (int k = 1; k < len; k++) hi |= f[k];
+      if (hi == 0) return (jac & 1) ? -1 : 1;
+    }
+    /* drop a top limb once it is zero in both: limbs above len stay zero, so f[1], g[1] read
+     * above are right even when len is 1 */
+    if (len > 1 && (f[len - 1] | g[len - 1]) == 0) len--;
+  }
+  return 0;
+}
+
+/* Euler's criterion, the fallback: is w (canonical bytes wb, nonzero) a square? w^((p-1)/2) =
+ * w^(2^254 - 10) = (w^(2^250 - 1))^(2^4) * w^6, with ref10's addition chain for w^(2^250 - 1):
+ * 254 squarings and 13 multiplications. */
+static int fe_is_square(const fe *w) {
+  fe z2, z9, z11, t0, t1, t2, r;
+  fe_sq(&z2, w);                  /* w^2 */
   fe_sqn(&t0, &z2, 2);            /* w^8 */
-  fe_mul(&z9, &t0, &w);           /* w^9 */
+  fe_mul(&z9, &t0, w);            /* w^9 */
   fe_mul(&z11, &z9, &z2);         /* w^11 */
   fe_sq(&t0, &z11);               /* w^22 */
   fe_mul(&t0, &t0, &z9);          /* w^(2^5 - 1) */
@@ -418,13 +512,45 @@ int svc_ed25519_on_curve(const uint8_t p[32]) {
   fe_sq(&t1, &z2);                /* w^4 */
   fe_mul(&t1, &t1, &z2);          /* w^6 */
   fe_mul(&r, &t0, &t1);           /* w^(2^254 - 10) */
-  uint8_t rb[32], wb[32];
-  fe_tobytes(rb, &r);
-  fe_tobytes(wb, &w);
+  uint8_t rb[32];
   static const uint8_t one[32] = {1};
-  static const uint8_t zero[32] = {0};
-  if (svc_memcmp(wb, zero, 32) == 0) return 1;
+  fe_tobytes(rb, &r);
   return svc_memcmp(rb, one, 32) == 0;
+}
+
+/* curve25519-dalek CompressedEdwardsY::decompress succeeds iff sqrt_ratio_i(u, v) reports a
+ * square, u = y^2 - 1, v = d y^2 + 1, y the low 255 bits taken mod p (the sign bit never
+ * rejects): that is u = 0 (sqrt_ratio_i returns "square" with root 0) or u / v a nonzero square.
+ * v is never 0: d y^2 = -1 would make -1/d a square, but -1 is a square mod p (p = 1 mod 4)
+ * and d is not (curve_test.go checks both with math/big), so -1/d is not. Then
+ * chi(u / v) = chi(u) chi(v)^-1 = chi(u v), and u v = 0 iff u = 0: the point is valid iff
+ * w = u v is 0 or (w | p) = 1. */
+int svc_ed25519_on_curve(const uint8_t p[32]) {
+  static const uint8_t d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+                                      0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+  fe y, y2, d, u, v, w;
+  fe_frombytes(&y, p);
+  fe_frombytes(&d, d_bytes);
+  fe_mul(&y2, &y, &y);
+  u = y2;
+  /* u = y^2 - 1 computed as y^2 + (2p - 1) to stay non-negative */
+  u.v[0] += 0xFFFFFFFFFFFDAull - 1; /* 2p limbs: 2^52-38, 2^52-2, ... */
+  u.v[1] += 0xFFFFFFFFFFFFEull;
+  u.v[2] += 0xFFFFFFFFFFFFEull;
+  u.v[3] += 0xFFFFFFFFFFFFEull;
+  u.v[4] += 0xFFFFFFFFFFFFEull;
+  fe_carry(&u);
+  fe_mul(&v, &d, &y2);
+  v.v[0] += 1;
+  fe_carry(&v);
+  fe_mul(&w, &u, &v);
+  uint8_t wb[32];
+  static const uint8_t zero[32] = {0};
+  fe_tobytes(wb, &w);
+  if (svc_memcmp(wb, zero, 32) == 0) return 1;
+  int chi = jac_symbol(wb);
+  if (chi != 0) return chi > 0;
+  return fe_is_square(&w);
 }
 
 SVC_ZBB_END
