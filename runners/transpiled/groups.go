@@ -162,7 +162,7 @@ func (t *translator) emitGrouped(pcs []uint64, per []*memGroup, first, last int)
 				t.f("  br label %%gs%d\n", pc)
 			}
 			t.f("gs%d:\n", pc)
-			t.regVal, t.dirty, t.anchor = map[uint8]string{}, 0, [10]uint8{}
+			t.regVal, t.dirty = map[uint8]string{}, 0
 			t.provCur, t.blkIdx = provAt[i], uint64(i)
 		}
 		t.step(pc)
@@ -172,7 +172,7 @@ func (t *translator) emitGrouped(pcs []uint64, per []*memGroup, first, last int)
 	t.sfx = ""
 	// the tail
 	t.f("gt%d:\n", l)
-	t.regVal, t.dirty, t.anchor = map[uint8]string{}, 0, [10]uint8{}
+	t.regVal, t.dirty = map[uint8]string{}, 0
 	t.provCur, t.blkIdx = after, uint64(last+1)
 }
 

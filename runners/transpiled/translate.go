@@ -103,7 +103,6 @@ type translator struct {
 	prov       map[uint64]*provState // frame-relative registers per instruction (provenance.go)
 	entryHints map[uint64]*[10]uint8 // region hints of the registers at each function's entry
 	regVal     map[uint8]string      // registers' SSA values in the current block (load, store)
-	anchor     [10]uint8             // per register, 1 + the register it is derived from in this block (0: none)
 	dirty      uint16                // registers stored in the current block
 	provCur    provState             // ... before the instruction being emitted
 
@@ -115,10 +114,12 @@ type translator struct {
 	sfx      string
 
 	blkRem string // the meter after charging the whole current block
-	blkLen uint64
-	blkIdx uint64 // instructions of the block before the current one
-	stubs  []string
-	nstub  int
+
+	helpers map[*bytes.Buffer]map[int]bool // per unit, the memHelper kinds its code calls
+	blkLen  uint64
+	blkIdx  uint64 // instructions of the block before the current one
+	stubs   []string
+	nstub   int
 
 	b   *bytes.Buffer
 	tmp int
@@ -349,6 +350,7 @@ func (t *translator) emitModule() []*bytes.Buffer {
 			t.unitPad()
 		}
 	}
+	t.helpers = map[*bytes.Buffer]map[int]bool{}
 	t.b = bufs[0]
 	t.emitMeta("", "")
 	// A relocation-free first function (see svcrt.h: pvm/link's import-marker check).
@@ -384,6 +386,11 @@ func (t *translator) emitModule() []*bytes.Buffer {
 	}
 	for _, b := range bufs {
 		t.b = b
+		for _, k := range []int{1, 2, 4, 8, 17, 18, 20, 24} {
+			if t.helpers[b][k] {
+				t.memHelper(k)
+			}
+		}
 		t.unitTrailer()
 	}
 	return bufs
@@ -572,7 +579,7 @@ func (t *translator) emitFunction(e uint64) {
 // such an invocation fails, and its state is discarded.
 func (t *translator) emitBlock(l uint64, isLeader map[uint64]bool) {
 	t.f("b%d:\n", l)
-	t.regVal, t.dirty, t.anchor = map[uint8]string{}, 0, [10]uint8{}
+	t.regVal, t.dirty = map[uint8]string{}, 0
 	var pcs []uint64
 	if l < t.n {
 		for pc := l; ; {
@@ -640,7 +647,6 @@ func (t *translator) emitSeq(pcs []uint64, from int, isLeader map[uint64]bool) {
 func (t *translator) step(pc uint64) {
 	t.emitInsn(pc)
 	t.provStep(pc, &t.provCur)
-	t.anchorStep(pc)
 	t.blkIdx++
 }
 
@@ -1281,73 +1287,19 @@ func (t *translator) addr(pc uint64, base uint8, off int16, size int, store bool
 			inc = append(inc, fmt.Sprintf("[ %s, %%%sh ]", t.regionHost(a, p), tag))
 			t.f("  br label %%%sj\n%sd:\n", tag, tag)
 		}
-		eb := b
-		if base < 10 && t.anchor[base] != 0 {
-			eb = t.load(t.anchor[base] - 1)
-		}
-		i0 := t.bin("lshr", "i64", eb, "32")
-		ix := t.bin("and", "i64", i0, "7")
-		vm := ""
-		if t.exe.RodataVaddr&(sbpf.MMRegionSize-1) == 0 {
-			// every mapped region starts at its index << 32 (regionStart)
-			vm = t.bin("shl", "i64", ix, "32")
-		}
-		e, ok := t.regionCheck(a, ix, vm, "", size, store)
-		t.f("  br i1 %s, label %%%sf, label %%%ss, !prof !1\n%sf:\n", ok, tag, tag, tag)
-		inc = append(inc, fmt.Sprintf("[ %s, %%%sf ]", t.regionHost(a, e), tag))
-		t.f("  br label %%%sj\n%ss:\n", tag, tag)
-		if t.gaps {
-			// The v0 stack with gaps (pointers to stack data in other registers than
-			// r10): memory_region.rs's gapped translation inline, before tr_mem.
-			inc = append(inc, fmt.Sprintf("[ %s, %%%sgk ]", t.gapped(a, size, tag), tag))
-			slow = tag + "c"
-		}
+		// The other tiers (the entry indexed by the address's upper bits, the gapped
+		// v0 stack, tr_mem) are one shared out-of-line helper per access kind
+		// (memHelper): a miss of the input check costs a call, but each access is a
+		// few IR lines instead of ~30.
+		inc = append(inc, fmt.Sprintf("[ %s, %%%sd ]", t.slowCall(a, size, store, tag+"j"), tag))
+		p := t.v_()
+		t.f("  %s = phi ptr %s\n", p, strings.Join(inc, ", "))
+		return p
 	}
 	inc = append(inc, fmt.Sprintf("[ %s, %%%s ]", t.slowAddr(a, size, store, tag+"j"), slow))
 	p := t.v_()
 	t.f("  %s = phi ptr %s\n", p, strings.Join(inc, ", "))
 	return p
-}
-
-// anchorStep tracks, within a block, registers derived from another one by a copy and
-// additions or subtractions (of immediates or registers): the region table entry of an
-// access through them is looked up with the source register, unchanged since.
-func (t *translator) anchorStep(pc uint64) {
-	in := &t.ins[pc]
-	d := in.Dst
-	var def uint16
-	switch in.op {
-	case opCall, opCallx:
-		def = maskArgs
-	default:
-		_, def = t.useDef(pc)
-	}
-	keep := uint8(0)
-	if d < 10 {
-		switch {
-		case in.op == opMov64R && in.Src < 10:
-			keep = in.Src + 1
-			if t.anchor[in.Src] != 0 {
-				keep = t.anchor[in.Src]
-			}
-		case in.op == opAdd64I || in.op == opSub64I || in.op == opAdd64R || in.op == opSub64R:
-			keep = t.anchor[d]
-		}
-	}
-	for r := uint8(0); r < 10; r++ {
-		if def&(1<<r) == 0 {
-			continue
-		}
-		t.anchor[r] = 0
-		for x := range t.anchor {
-			if t.anchor[x] == r+1 {
-				t.anchor[x] = 0
-			}
-		}
-	}
-	if d < 10 && keep != 0 && keep != d+1 {
-		t.anchor[d] = keep
-	}
 }
 
 // regionTableIR defines the region table tr_rt (rt/engine.c fills it per invocation)
@@ -1502,4 +1454,58 @@ func (t *translator) slowAddr(a string, size int, store bool, cont string) strin
 	nul := t.v_()
 	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%propagate, label %%%s, !prof !2\n%s:\n", nul, p, nul, cont, cont)
 	return p
+}
+
+// memKind is tr_mem's access kind: the size, | 16 for a store.
+func memKind(size int, store bool) int {
+	if store {
+		return size | 16
+	}
+	return size
+}
+
+// slowCall emits the call of the shared out-of-line translation (memHelper) of an
+// access of size bytes at a and continues at label cont, or returns from the function
+// after a fault (recorded by tr_mem).
+func (t *translator) slowCall(a string, size int, store bool, cont string) string {
+	kind := memKind(size, store)
+	if t.helpers[t.b] == nil {
+		t.helpers[t.b] = map[int]bool{}
+	}
+	t.helpers[t.b][kind] = true
+	rk := t.remHere()
+	p := t.v_()
+	t.f("  %s = call fastcc ptr @tr_memx%d(i64 %s, i64 %s)\n", p, kind, a, rk)
+	nul := t.v_()
+	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%propagate, label %%%s, !prof !2\n%s:\n", nul, p, nul, cont, cont)
+	return p
+}
+
+// memHelper defines @tr_memx<kind>(a, rem), the tiers of an unhinted access after the
+// inline input check: the region table entry indexed by a's upper bits, the gapped v0
+// stack, then tr_mem (which translates any address or records the fault; null then).
+func (t *translator) memHelper(kind int) {
+	size, store := kind&15, kind&16 != 0
+	t.f("define internal fastcc ptr @tr_memx%d(i64 %%a, i64 %%rem) noinline {\n", kind)
+	i0 := t.bin("lshr", "i64", "%a", "32")
+	ix := t.bin("and", "i64", i0, "7")
+	vm := ""
+	if t.exe.RodataVaddr&(sbpf.MMRegionSize-1) == 0 {
+		// every mapped region starts at its index << 32 (regionStart)
+		vm = t.bin("shl", "i64", ix, "32")
+	}
+	e, ok := t.regionCheck("%a", ix, vm, "", size, store)
+	t.f("  br i1 %s, label %%f, label %%s, !prof !1\nf:\n", ok)
+	t.f("  ret ptr %s\ns:\n", t.regionHost("%a", e))
+	p := t.v_()
+	if !t.gaps {
+		t.f("  %s = call ptr @tr_mem(i64 %%a, i64 %%rem, i32 %d) #0\n  ret ptr %s\n}\n", p, kind, p)
+		return
+	}
+	t.f("  %%sh = load ptr, ptr @tr_stack_host, !invariant.load !0\n")
+	g := t.gapped("%a", size, "x")
+	// (gapped continues at xj on a hit; block xc is open)
+	t.f("  %s = call ptr @tr_mem(i64 %%a, i64 %%rem, i32 %d) #0\n  br label %%xj\nxj:\n", p, kind)
+	q := t.v_()
+	t.f("  %s = phi ptr [ %s, %%xgk ], [ %s, %%xc ]\n  ret ptr %s\n}\n", q, g, p, q)
 }
