@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
@@ -1383,27 +1384,47 @@ func (t *translator) regionLimit(h uint64, size int, store bool) (uint64, bool) 
 // regionCheck emits the check of an access of size bytes at a against the region table
 // entry ix (a constant or a value) whose region starts at vm and whose limit for this
 // access is lim (constants or values; "" loads them from the entry): it returns the entry
-// and the i1 "inside". What is known at translation stays out of registers.
+// and the i1 "inside". What is known at translation stays out of registers; a constant
+// entry's fields are addressed by constant expressions (no instructions for LLVM to fold).
 func (t *translator) regionCheck(a, ix, vm, lim string, size int, store bool) (string, string) {
-	e := t.v_()
-	t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
+	e := "#" + ix
+	if _, err := strconv.Atoi(ix); err != nil {
+		e = t.v_()
+		t.f("  %s = getelementptr inbounds [8 x [16 x i64]], ptr @tr_rt, i64 0, i64 %s\n", e, ix)
+	}
 	if vm == "" {
 		vm = t.v_()
-		t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, e)
+		t.f("  %s = load i64, ptr %s, !invariant.load !0\n", vm, t.entryField(e, 0))
 	}
 	o := t.bin("sub", "i64", a, vm)
 	if lim == "" {
-		lp := t.v_()
 		lim = t.v_()
-		t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n  %s = load i64, ptr %s, !invariant.load !0\n", lp, e, limIndex(store, size), lim, lp)
+		t.f("  %s = load i64, ptr %s, !invariant.load !0\n", lim, t.entryField(e, limIndex(store, size)))
 	}
 	return e, t.bin("icmp ult", "i64", o, lim)
 }
 
+// entryField is a pointer to field i of region table entry e: a constant expression for
+// a constant entry ("#ix"), else a getelementptr emitted here.
+func (t *translator) entryField(e string, i int) string {
+	if ix, err := strconv.Atoi(strings.TrimPrefix(e, "#")); err == nil && e[0] == '#' {
+		if off := (ix*16 + i) * 8; off != 0 {
+			return fmt.Sprintf("getelementptr inbounds (i8, ptr @tr_rt, i64 %d)", off)
+		}
+		return "@tr_rt"
+	}
+	if i == 0 {
+		return e
+	}
+	p := t.v_()
+	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 %d\n", p, e, i)
+	return p
+}
+
 // regionHost emits the host address of a inside the region of table entry e.
 func (t *translator) regionHost(a, e string) string {
-	hp, h, p := t.v_(), t.v_(), t.v_()
-	t.f("  %s = getelementptr inbounds [16 x i64], ptr %s, i64 0, i64 1\n  %s = load ptr, ptr %s, !invariant.load !0\n", hp, e, h, hp)
+	h, p := t.v_(), t.v_()
+	t.f("  %s = load ptr, ptr %s, !invariant.load !0\n", h, t.entryField(e, 1))
 	t.f("  %s = getelementptr i8, ptr %s, i64 %s\n", p, h, a)
 	return p
 }
