@@ -155,12 +155,13 @@ HIDDEN uint64_t tr_syscall(int idx, uint64_t rem, uint64_t a1, uint64_t a2, uint
     svc_fail(c, "UnsupportedInstruction", 0);
     return ~0ull;
   }
-  uint64_t args[5] = {a1, a2, a3, a4, a5}, r0 = 0;
-  if (svc_syscall_call(c, idx, args, &r0)) {
+  /* r0 is written in place (the generated code reads tr_r0 only after a success) */
+  uint64_t args[5] = {a1, a2, a3, a4, a5};
+  tr_r0 = 0;
+  if (svc_syscall_call(c, idx, args, &tr_r0)) {
     c->origin = SVC_ORIGIN_SYSCALL;
     return ~0ull;
   }
-  tr_r0 = r0;
   tr_synced = c->remaining;
   return tr_clamp(c->remaining);
 }
