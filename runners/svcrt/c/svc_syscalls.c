@@ -176,7 +176,6 @@ static sb sb_new(size_t cap) {
 
 /* ---------------------------------------------------------------- syscalls */
 
-typedef int (*svc_fn)(svc_ctx *c, const uint64_t *a, uint64_t *r0);
 
 static int sys_abort(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   (void)a, (void)r0;
@@ -586,21 +585,30 @@ static int sys_invoke(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
   return svc_fail(c, "UnsupportedCPI", "cross-program invocation is not supported");
 }
 
-/* Registered so that programs importing them load as on Agave; calling one fails. */
-static int sys_unsupported(svc_ctx *c, const uint64_t *a, uint64_t *r0) {
-  (void)a, (void)r0;
-  return svc_fail(c, "UnsupportedSyscall", "syscall not supported by sbpf-pvm");
-}
+/* Registered so that programs importing them load as on Agave; calling one fails naming
+ * itself (one stub per syscall: the dispatch is a bare indirect call, with no test). */
+#define UNSUPPORTED(fn, name)                                               \
+  static int fn(svc_ctx *c, const uint64_t *a, uint64_t *r0) {              \
+    (void)a, (void)r0;                                                      \
+    return svc_fail(c, "UnsupportedSyscall", name);                         \
+  }
+UNSUPPORTED(sys_secp256k1_recover, "sol_secp256k1_recover")
+UNSUPPORTED(sys_curve_validate_point, "sol_curve_validate_point")
+UNSUPPORTED(sys_curve_group_op, "sol_curve_group_op")
+UNSUPPORTED(sys_curve_multiscalar_mul, "sol_curve_multiscalar_mul")
+UNSUPPORTED(sys_epoch_rewards, "sol_get_epoch_rewards_sysvar")
+UNSUPPORTED(sys_alt_bn128_group_op, "sol_alt_bn128_group_op")
+UNSUPPORTED(sys_big_mod_exp, "sol_big_mod_exp")
+UNSUPPORTED(sys_poseidon, "sol_poseidon")
+UNSUPPORTED(sys_alt_bn128_compression, "sol_alt_bn128_compression")
+UNSUPPORTED(sys_get_sysvar, "sol_get_sysvar")
+UNSUPPORTED(sys_get_epoch_stake, "sol_get_epoch_stake")
 
 /* ---------------------------------------------------------------- registry */
 
 /* key = murmur3_32(name, 0) (ebpf::hash_symbol_name), precomputed with package sbpf's
  * HashSymbolName; the agreement specs call every syscall by its hashed name. */
-static const struct {
-  const char *name;
-  svc_fn fn;
-  uint32_t key;
-} table[] = {
+const svc_syscall_row svc_syscall_table[] = {
     {"abort", sys_abort, 0xb6fc1a11},
     {"sol_panic_", sys_panic, 0x686093bb},
     {"sol_log_", sys_log, 0x207559bd},
@@ -627,23 +635,22 @@ static const struct {
     {"sol_invoke_signed_rust", sys_invoke, 0xd7449092},
     {"sol_alloc_free_", sys_alloc_free, 0x83f00e8f},
     {"sol_remaining_compute_units", sys_remaining_cu, 0xedef5aee},
-    {"sol_secp256k1_recover", sys_unsupported, 0x17e40350},
-    {"sol_curve_validate_point", sys_unsupported, 0xaa2607ca},
-    {"sol_curve_group_op", sys_unsupported, 0xdd1c41a6},
-    {"sol_curve_multiscalar_mul", sys_unsupported, 0x60a40880},
+    {"sol_secp256k1_recover", sys_secp256k1_recover, 0x17e40350},
+    {"sol_curve_validate_point", sys_curve_validate_point, 0xaa2607ca},
+    {"sol_curve_group_op", sys_curve_group_op, 0xdd1c41a6},
+    {"sol_curve_multiscalar_mul", sys_curve_multiscalar_mul, 0x60a40880},
     {"sol_get_last_restart_slot", sys_last_restart_slot, 0x188a0031},
-    {"sol_get_epoch_rewards_sysvar", sys_unsupported, 0xfdba2b3b},
+    {"sol_get_epoch_rewards_sysvar", sys_epoch_rewards, 0xfdba2b3b},
     {"sol_get_processed_sibling_instruction", sys_processed_sibling, 0xadb8efc8},
-    {"sol_alt_bn128_group_op", sys_unsupported, 0xae0c318b},
-    {"sol_big_mod_exp", sys_unsupported, 0x780e4c15},
-    {"sol_poseidon", sys_unsupported, 0xc4947c21},
-    {"sol_alt_bn128_compression", sys_unsupported, 0x334fd5ed},
-    {"sol_get_sysvar", sys_unsupported, 0x13c1b505},
-    {"sol_get_epoch_stake", sys_unsupported, 0x5be92f4a},
+    {"sol_alt_bn128_group_op", sys_alt_bn128_group_op, 0xae0c318b},
+    {"sol_big_mod_exp", sys_big_mod_exp, 0x780e4c15},
+    {"sol_poseidon", sys_poseidon, 0xc4947c21},
+    {"sol_alt_bn128_compression", sys_alt_bn128_compression, 0x334fd5ed},
+    {"sol_get_sysvar", sys_get_sysvar, 0x13c1b505},
+    {"sol_get_epoch_stake", sys_get_epoch_stake, 0x5be92f4a},
 };
-#define NSYSCALLS (int)(sizeof table / sizeof table[0])
 
-/* A switch over the precomputed keys, returning the row of table (generated from it; keep
+/* A switch over the precomputed keys, returning the row of svc_syscall_table (generated from it; keep
  * the two in step): clang turns it into a compare tree, with no table to build on first use.
  * The interp-svc agreement specs call every syscall by its hashed name. */
 int svc_syscall_lookup(uint32_t key) {
@@ -691,13 +698,6 @@ int svc_syscall_lookup(uint32_t key) {
   return -1;
 }
 
-int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
-  svc_fn fn = table[idx].fn;
-  /* an unsupported one fails naming itself; every other is a tail call */
-  if (fn == sys_unsupported) return svc_fail(c, "UnsupportedSyscall", table[idx].name);
-  return fn(c, args, r0);
-}
-
-const char *svc_syscall_name(int idx) { return table[idx].name; }
+const char *svc_syscall_name(int idx) { return svc_syscall_table[idx].name; }
 
 SVC_ZBB_END

@@ -298,8 +298,21 @@ extern svc_logstate svc_logs SVC_HIDDEN;
 /* --- syscalls --- */
 /* Looks up a syscall by its murmur3 key; returns its index or -1. */
 int svc_syscall_lookup(uint32_t key);
-/* Runs syscall idx with r1..r5; writes r0 on success; 0 ok, -1 error (recorded in c). */
-int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0);
+/* The registry, in index order: each row's function runs its syscall with r1..r5, writes r0
+ * on success and returns 0, or returns -1 with the error recorded in c (the unsupported
+ * ones fail naming themselves). */
+typedef int (*svc_syscall_fn)(svc_ctx *c, const uint64_t *args, uint64_t *r0);
+typedef struct svc_syscall_row {
+  const char *name;
+  svc_syscall_fn fn;
+  uint32_t key; /* murmur3_32 of the name (ebpf::hash_symbol_name) */
+} svc_syscall_row;
+extern const svc_syscall_row svc_syscall_table[] SVC_HIDDEN;
+/* Runs syscall idx (a valid index of svc_syscall_lookup): one indirect call from the
+ * engine, no dispatch level of its own. */
+static inline int svc_syscall_call(svc_ctx *c, int idx, const uint64_t args[5], uint64_t *r0) {
+  return svc_syscall_table[idx].fn(c, args, r0);
+}
 uint32_t svc_murmur3_32(const uint8_t *data, size_t len, uint32_t seed);
 
 /* --- the execution engine (interp-svc: ELF loader + verifier + interpreter) --- */

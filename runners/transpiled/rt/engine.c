@@ -45,18 +45,39 @@ static const char *const tr_kinds[] = {
     "TranspiledCallxTarget",
 };
 
-int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
-  (void)elf, (void)len; /* the program is compiled in; the request carries no ELF */
+/* svc_engine_load's failures, in Agave's order (out of line: the checks run on every
+ * invocation and fail on none of the corpus's). */
+__attribute__((noinline)) static int load_fail(svc_ctx *c, int gaps) {
   if (tr_load_kind) return svc_fail(c, tr_load_kind, tr_load_detail);
-  c->version = tr_version;
-  /* the translation fixed the VM configuration; a request with another one cannot run */
-  int gaps = svc_stack_gapped(c);
   if (c->req.max_call_depth != (uint32_t)tr_max_depth || c->req.stack_frame_size != (uint32_t)tr_frame_size || gaps != tr_gaps)
     return svc_fail(c, "TranspiledConfigMismatch", "the request's VM configuration differs from the translation's");
-  if (c->req.min_version > tr_version || c->req.max_version < tr_version)
-    return svc_fail(c, "UnsupportedSBPFVersion", "version not enabled");
+  return svc_fail(c, "UnsupportedSBPFVersion", "version not enabled");
+}
+
+int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
+  (void)elf, (void)len; /* the program is compiled in; the request carries no ELF */
+  int v = tr_version;
+  c->version = v;
+  /* the translation fixed the VM configuration; a request with another one cannot run.
+   * All checks in one branch (gp080 prices every block): svc_stack_gapped without its
+   * branch, then the load error, the configuration and the version range */
+  int gaps = (v == SBPF_V0) & (int)(c->req.flags >> 1 & 1);
+  _Static_assert(SVC_FLAG_STACK_GAPS == 2, "gaps is flags bit 1");
+  /* max_call_depth and stack_frame_size: adjacent words, compared as one */
+  _Static_assert(__builtin_offsetof(svc_request, stack_frame_size) == __builtin_offsetof(svc_request, max_call_depth) + 4, "adjacent");
+  uint64_t cfg, want = (uint64_t)(uint32_t)tr_frame_size << 32 | (uint32_t)tr_max_depth;
+  __builtin_memcpy(&cfg, &c->req.max_call_depth, 8);
+  uint64_t bad = (uint64_t)(uintptr_t)tr_load_kind | (cfg ^ want) | (uint64_t)(gaps ^ tr_gaps) | (uint64_t)(c->req.min_version > v) |
+                 (uint64_t)(c->req.max_version < v);
+  if (bad) return load_fail(c, gaps);
   uint64_t ri = tr_ro_vaddr >> 32;
-  if (ri < SVC_NREGIONS) c->regions[ri] = (svc_region){(uint8_t *)tr_ro, tr_ro_vaddr, tr_ro_len, 0, 63};
+  if (ri <= 1) {
+    /* read-only and not gapped (writable 0, gap_shift 63): preset (svc_service.c) */
+    svc_region *r = &c->regions[ri];
+    r->host = (uint8_t *)tr_ro, r->vm_addr = tr_ro_vaddr, r->len = tr_ro_len;
+  } else if (ri < SVC_NREGIONS) {
+    c->regions[ri] = (svc_region){(uint8_t *)tr_ro, tr_ro_vaddr, tr_ro_len, 0, 63};
+  }
   return 0;
 }
 
@@ -155,12 +176,13 @@ HIDDEN uint64_t tr_syscall(int idx, uint64_t rem, uint64_t a1, uint64_t a2, uint
     svc_fail(c, "UnsupportedInstruction", 0);
     return ~0ull;
   }
-  uint64_t args[5] = {a1, a2, a3, a4, a5}, r0 = 0;
-  if (svc_syscall_call(c, idx, args, &r0)) {
+  /* r0 is written in place (the generated code reads tr_r0 only after a success) */
+  uint64_t args[5] = {a1, a2, a3, a4, a5};
+  tr_r0 = 0;
+  if (svc_syscall_call(c, idx, args, &tr_r0)) {
     c->origin = SVC_ORIGIN_SYSCALL;
     return ~0ull;
   }
-  tr_r0 = r0;
   tr_synced = c->remaining;
   return tr_clamp(c->remaining);
 }
