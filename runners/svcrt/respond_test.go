@@ -95,6 +95,14 @@ func expectNative(c *runners.Case) *svcrt.Response {
 	resp, got := guestResult(c, func(*svcrt.Request) {})
 	Expect(got).NotTo(BeNil(), "fault %s: %s", resp.ErrorKind, resp.ErrorDetail)
 	Expect(verdictOf(got)).To(Equal(verdictOf(want)))
+	// the gas marks (in the header part an arena copy takes from svc_resp): the gas left
+	// at each phase's end, so positive and never rising
+	m := resp.GasMarks
+	Expect(m[4]).To(BeNumerically(">", 0))
+	for i := 1; i < len(m); i++ {
+		Expect(m[i]).To(BeNumerically("<=", m[i-1]), "gas mark %d", i)
+	}
+	Expect(m[0]).To(BeNumerically(">", m[4]))
 	return resp
 }
 
