@@ -102,20 +102,7 @@ type Blob struct {
 // ModuleFor loads and verifies elfBytes with the native loader and configuration and
 // translates it; a program the loader or verifier rejects becomes a module whose load step
 // fails with native's error kind.
-func ModuleFor(elfBytes []byte) (*Module, error) {
-	loader, err := syscalls.NewLoader()
-	if err != nil {
-		return nil, err
-	}
-	exe, err := elf.Load(elfBytes, loader)
-	if err == nil {
-		err = exe.Verify()
-	}
-	if err != nil {
-		return LoadErrorModule(solana.ErrorKind(err), err.Error()), nil
-	}
-	return Translate(exe)
-}
+func ModuleFor(elfBytes []byte) (*Module, error) { return unitsFor(elfBytes, 1) }
 
 // unitsFor is ModuleFor split into codegen units (units 0: by the program's size).
 func unitsFor(elfBytes []byte, units int) (*Module, error) {
