@@ -86,8 +86,8 @@ int svc_engine_load(svc_ctx *c, const uint8_t *elf, size_t len) {
  * region is read-only). The table is BSS and each instance runs one invocation, so what
  * is not written stays zero: the entries of unmapped and gapped regions (tr_mem and the
  * inline gapped path handle those) and of indices 5..7 (addresses of regions 8+), and
- * the store limits of read-only regions. Straight-line
- * code: this runs on every invocation. */
+ * the store limits of read-only regions. Straight-line code: this runs on every
+ * invocation. */
 static inline void fill_entry(uint64_t *e, const svc_region *r) {
   if (r->gap_shift != 63 || !r->host) return;
   uint64_t len = r->len;
