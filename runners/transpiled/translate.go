@@ -1465,10 +1465,7 @@ func (t *translator) gapped(a string, size int, tag string) string {
 // the canonical fault) and continues at label cont, or returns from the function after a
 // fault (recorded by tr_mem).
 func (t *translator) slowAddr(a string, size int, store bool, cont string) string {
-	kind := size
-	if store {
-		kind |= 16
-	}
+	kind := memKind(size, store)
 	rk := t.remHere()
 	p := t.v_()
 	t.f("  %s = call ptr @tr_mem(i64 %s, i64 %s, i32 %d) #0\n", p, a, rk, kind)
