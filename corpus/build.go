@@ -1,12 +1,11 @@
 package corpus
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/asm"
@@ -15,8 +14,8 @@ import (
 
 // Build compiles every program under root/programs the way `make corpus` does (C with
 // clang-19 and sbpf/link, assembly with sbpf/asm) and returns the shared objects by
-// program name; C programs are also linked for SBPF v3, as "<name>.v3". It writes nothing into the tree; clang's objects go to a temporary
-// directory. clang is the compiler binary ("clang-19" when empty).
+// program name; C programs are also linked for SBPF v3, as "<name>.v3". It writes nothing into the tree (clang writes the objects to its
+// standard output). clang is the compiler binary ("clang-19" when empty).
 func Build(root, clang string) (map[string][]byte, error) {
 	if clang == "" {
 		clang = "clang-19"
@@ -26,26 +25,16 @@ func Build(root, clang string) (map[string][]byte, error) {
 		return nil, err
 	}
 	sort.Strings(dirs)
-	tmp, err := os.MkdirTemp("", "corpus-build-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
 	out := map[string][]byte{}
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		cs, _ := filepath.Glob(filepath.Join(dir, "*.c"))
 		if len(cs) > 0 {
 			var objs []link.Object
-			for i, c := range cs {
-				o := filepath.Join(tmp, fmt.Sprintf("%s-%d.o", name, i))
-				args := append(link.ClangFlags("2"), "-I", filepath.Join(root, "sdk"), "-c", c, "-o", o)
-				if msg, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
-					return nil, fmt.Errorf("corpus: %s: %v (run `make deps`?)\n%s", c, err, strings.TrimSpace(string(msg)))
-				}
-				data, err := os.ReadFile(o)
+			for _, c := range cs {
+				data, err := link.CompileC(context.Background(), clang, "", c, "2", "-I", filepath.Join(root, "sdk"))
 				if err != nil {
-					return nil, err
+					return nil, fmt.Errorf("corpus (run `make deps`?): %w", err)
 				}
 				objs = append(objs, link.Object{Name: c, Data: data})
 			}

@@ -12,14 +12,12 @@ package main
 // limit is raised to Agave's 4 KiB frame, so clang itself reports an oversized frame.
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf"
 	"github.com/sbpf-pvm/sbpf-pvm/sbpf/link"
@@ -84,41 +82,31 @@ func sbpfccRun(cmd *cobra.Command, args []string) error {
 	if clang == "" {
 		clang = "clang-19"
 	}
-	tmp, err := os.MkdirTemp("", "sbpfcc-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-
 	var objs []link.Object
-	for i, in := range args {
+	for _, in := range args {
 		switch filepath.Ext(in) {
 		case ".c":
-			obj := filepath.Join(tmp, fmt.Sprintf("%d-%s.o", i, strings.TrimSuffix(filepath.Base(in), ".c")))
-			cargs := append(link.ClangFlags(o.opt), "-c", in, "-o", obj)
+			var cargs []string
 			for _, d := range o.include {
 				cargs = append(cargs, "-I", d)
 			}
 			for _, d := range o.defines {
 				cargs = append(cargs, "-D", d)
 			}
-			c := exec.CommandContext(cmd.Context(), clang, cargs...)
-			var stderr bytes.Buffer
-			c.Stderr = &stderr
-			if err := c.Run(); err != nil {
+			data, err := link.CompileC(cmd.Context(), clang, "", in, o.opt, cargs...)
+			if err != nil {
 				var ee *exec.Error
 				if errors.As(err, &ee) {
 					return fmt.Errorf("sbpf cc: %s not found (run `make deps`): %w", clang, err)
 				}
-				msg := strings.TrimSpace(stderr.String())
-				if m := sbpfccStackRe.FindStringSubmatch(msg); m != nil {
-					return usagef("sbpf cc: %s:%s: stack frame exceeds the 4 KiB sBPF limit (StackFrameTooLarge)\n%s", m[1], m[2], msg)
+				var ce *link.CompileError
+				if !errors.As(err, &ce) {
+					return err
 				}
-				return usagef("sbpf cc: compiling %s failed:\n%s", in, msg)
-			}
-			data, err := os.ReadFile(obj)
-			if err != nil {
-				return err
+				if m := sbpfccStackRe.FindStringSubmatch(ce.Stderr); m != nil {
+					return usagef("sbpf cc: %s:%s: stack frame exceeds the 4 KiB sBPF limit (StackFrameTooLarge)\n%s", m[1], m[2], ce.Stderr)
+				}
+				return usagef("sbpf cc: compiling %s failed:\n%s", in, ce.Stderr)
 			}
 			objs = append(objs, link.Object{Name: in, Data: data})
 		case ".o":

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -52,19 +51,12 @@ func trrepRealistic(ctx context.Context, programsDir, sdkDir string, targetBytes
 	defer os.RemoveAll(tmp)
 	compile := func(name, src string) (link.Object, error) {
 		in := filepath.Join(tmp, name+".c")
-		out := filepath.Join(tmp, name+".o")
 		if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
 			return link.Object{}, err
 		}
 		// Run in the programs directory with -I . so that __FILE__ (sol_panic's message)
 		// is "./prog/prog.c" whatever the checkout's path.
-		args := append(link.ClangFlags("2"), "-I", ".", "-I", absSDK, "-c", in, "-o", out)
-		c := exec.CommandContext(ctx, clang, args...)
-		c.Dir = absPrograms
-		if b, err := c.CombinedOutput(); err != nil {
-			return link.Object{}, fmt.Errorf("clang %s: %v\n%s", name, err, b)
-		}
-		data, err := os.ReadFile(out)
+		data, err := link.CompileC(ctx, clang, absPrograms, in, "2", "-I", ".", "-I", absSDK)
 		return link.Object{Name: name + ".o", Data: data}, err
 	}
 	var objs []link.Object
