@@ -1469,6 +1469,13 @@ func (t *translator) slowAddr(a string, size int, store bool, cont string) strin
 	rk := t.remHere()
 	p := t.v_()
 	t.f("  %s = call ptr @tr_mem(i64 %s, i64 %s, i32 %d) #0\n", p, a, rk, kind)
+	return t.propagateNull(p, cont)
+}
+
+// propagateNull returns from the function (through %propagate) when the host pointer p
+// from tr_mem or a tr_memx helper is null (a fault, already recorded) and otherwise
+// continues at label cont with p.
+func (t *translator) propagateNull(p, cont string) string {
 	nul := t.v_()
 	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%propagate, label %%%s, !prof !2\n%s:\n", nul, p, nul, cont, cont)
 	return p
@@ -1494,9 +1501,7 @@ func (t *translator) slowCall(a string, size int, store bool, cont string) strin
 	rk := t.remHere()
 	p := t.v_()
 	t.f("  %s = call fastcc ptr @tr_memx%d(i64 %s, i64 %s)\n", p, kind, a, rk)
-	nul := t.v_()
-	t.f("  %s = icmp eq ptr %s, null\n  br i1 %s, label %%propagate, label %%%s, !prof !2\n%s:\n", nul, p, nul, cont, cont)
-	return p
+	return t.propagateNull(p, cont)
 }
 
 // memHelper defines @tr_memx<kind>(a, rem), the tiers of an unhinted access after the
